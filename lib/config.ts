@@ -1,0 +1,200 @@
+// Every environment variable the app reads, parsed and validated once (zod); errors name the variable.
+import { z } from "zod";
+
+/** Thrown at start-up when an environment variable is invalid; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`Invalid environment variable ${variable}: ${detail}`);
+    this.name = "ConfigError";
+  }
+}
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+const nonNegativeInt = (fallback: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d+$/, "must be a whole number >= 0")
+      .transform(Number)
+      .pipe(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER))
+      .default(fallback),
+  );
+const positiveInt = (fallback: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d+$/, "must be a whole number >= 1")
+      .transform(Number)
+      .pipe(z.number().int().min(1, "must be >= 1"))
+      .default(fallback),
+  );
+const bool = (fallback: boolean) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+      .transform((v) => v === "true" || v === "1")
+      .default(fallback),
+  );
+const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+const optionalUrl = z.preprocess(blankToUndefined, z.url({ message: "must be a URL" }).optional());
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(blankToUndefined, z.string().default("development")),
+  VERCEL: optionalString,
+  UPSTASH_REDIS_REST_URL: optionalUrl,
+  UPSTASH_REDIS_REST_TOKEN: optionalString,
+  KV_REST_API_URL: optionalUrl,
+  KV_REST_API_TOKEN: optionalString,
+  RATE_LIMIT_CHAT_PER_MIN: nonNegativeInt(5),
+  RATE_LIMIT_CHAT_PER_HOUR: nonNegativeInt(60),
+  RATE_LIMIT_CHAT_IP_PER_MIN: nonNegativeInt(30),
+  // Window lengths exist so tests can prove "wait Retry-After, then succeed" in seconds, not minutes.
+  RATE_LIMIT_MINUTE_WINDOW_SECONDS: positiveInt(60),
+  RATE_LIMIT_HOUR_WINDOW_SECONDS: positiveInt(3600),
+  RATE_LIMIT_TIMEOUT_MS: positiveInt(500),
+  RATE_LIMIT_FAIL_MODE: z.preprocess(
+    blankToUndefined,
+    z.enum(["open", "closed"], { message: "must be open or closed" }).default("open"),
+  ),
+  TRUSTED_PROXY_HOPS: nonNegativeInt(1),
+  IPV6_SUBNET: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d+$/, "must be a whole number")
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(128, "must be between 1 and 128"))
+      .default(64),
+  ),
+  AUTH_SECRET: z.preprocess(
+    blankToUndefined,
+    z.string().min(32, "must be at least 32 characters").optional(),
+  ),
+  AUTH_JWKS_URL: optionalUrl,
+  AUTH_ISSUER: optionalString,
+  AUTH_AUDIENCE: optionalString,
+  TRUST_USER_ID_HEADER: bool(false),
+  AUTH_DEV_SIGNIN: bool(false),
+  AI_GATEWAY_API_KEY: optionalString,
+  AI_MODEL: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  OFFLINE_MODEL_DELAY_MS: nonNegativeInt(25),
+  CHAT_DAILY_TOKEN_BUDGET: nonNegativeInt(100_000),
+  PAYWALL_URL: optionalUrl,
+  CHAT_MAX_CONCURRENT_STREAMS: nonNegativeInt(2),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  isProduction: boolean;
+  onVercel: boolean;
+  /** Upstash REST credentials, or null for the embedded in-memory store and limiter. */
+  redis: { url: string; token: string } | null;
+  rateLimit: {
+    perMinute: number;
+    perHour: number;
+    ipPerMinute: number;
+    minuteWindowSeconds: number;
+    hourWindowSeconds: number;
+    timeoutMs: number;
+    failMode: "open" | "closed";
+  };
+  proxy: { trustedHops: number; ipv6Subnet: number };
+  auth: {
+    /** Set when AUTH_SECRET is configured; in development a random one is generated (see ./identity). */
+    secret: string | undefined;
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+    trustUserIdHeader: boolean;
+    devSignin: boolean;
+  };
+  ai: {
+    gatewayApiKey: string | undefined;
+    model: string | undefined;
+    openaiApiKey: string | undefined;
+    openaiBaseUrl: string | undefined;
+    offlineDelayMs: number;
+  };
+  credits: { dailyTokenBudget: number; paywallUrl: string | undefined };
+  maxConcurrentStreams: number;
+}
+
+/** Parses an environment; throws ConfigError naming the first invalid variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue?.path[0] ?? "unknown"), issue?.message ?? "invalid");
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === "production";
+  const redisUrl = e.UPSTASH_REDIS_REST_URL ?? e.KV_REST_API_URL;
+  const redisToken = e.UPSTASH_REDIS_REST_TOKEN ?? e.KV_REST_API_TOKEN;
+  if (redisUrl && !redisToken) {
+    throw new ConfigError(
+      e.UPSTASH_REDIS_REST_URL ? "UPSTASH_REDIS_REST_TOKEN" : "KV_REST_API_TOKEN",
+      "is required with the REST URL",
+    );
+  }
+  if (isProduction && !e.AUTH_SECRET) {
+    throw new ConfigError(
+      "AUTH_SECRET",
+      "is required in production (generate one with `openssl rand -base64 32`)",
+    );
+  }
+  return {
+    isProduction,
+    onVercel: e.VERCEL === "1",
+    redis: redisUrl && redisToken ? { url: redisUrl, token: redisToken } : null,
+    rateLimit: {
+      perMinute: e.RATE_LIMIT_CHAT_PER_MIN,
+      perHour: e.RATE_LIMIT_CHAT_PER_HOUR,
+      ipPerMinute: e.RATE_LIMIT_CHAT_IP_PER_MIN,
+      minuteWindowSeconds: e.RATE_LIMIT_MINUTE_WINDOW_SECONDS,
+      hourWindowSeconds: e.RATE_LIMIT_HOUR_WINDOW_SECONDS,
+      timeoutMs: e.RATE_LIMIT_TIMEOUT_MS,
+      failMode: e.RATE_LIMIT_FAIL_MODE,
+    },
+    proxy: { trustedHops: e.TRUSTED_PROXY_HOPS, ipv6Subnet: e.IPV6_SUBNET },
+    auth: {
+      secret: e.AUTH_SECRET,
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      trustUserIdHeader: e.TRUST_USER_ID_HEADER,
+      devSignin: e.AUTH_DEV_SIGNIN,
+    },
+    ai: {
+      gatewayApiKey: e.AI_GATEWAY_API_KEY,
+      model: e.AI_MODEL,
+      openaiApiKey: e.OPENAI_API_KEY,
+      openaiBaseUrl: e.OPENAI_BASE_URL,
+      offlineDelayMs: e.OFFLINE_MODEL_DELAY_MS,
+    },
+    credits: { dailyTokenBudget: e.CHAT_DAILY_TOKEN_BUDGET, paywallUrl: e.PAYWALL_URL },
+    maxConcurrentStreams: e.CHAT_MAX_CONCURRENT_STREAMS,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process-wide config, parsed on first use. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Tests only: forget the cached config so a changed process.env is read again. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}
