@@ -1,10 +1,24 @@
+import { execSync } from "node:child_process";
 import type { NextConfig } from "next";
+
+/** The commit being built, for /api/version; Vercel provides VERCEL_GIT_COMMIT_SHA itself. */
+function buildCommit(): string {
+  if (process.env.VERCEL_GIT_COMMIT_SHA) return process.env.VERCEL_GIT_COMMIT_SHA;
+  try {
+    return execSync("git rev-parse HEAD", { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
+  } catch {
+    return "";
+  }
+}
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
+  env: { APP_BUILD_COMMIT: buildCommit() },
   // The local Upstash-compatible endpoint and test tooling are never part of the app bundle.
-  outputFileTracingExcludes: { "*": ["tools/**", "e2e/**", "bench/**"] },
+  outputFileTracingExcludes: { "*": ["tools/**", "e2e/**", "bench/**", "test/**"] },
 };
 
 export default nextConfig;

@@ -1,5 +1,8 @@
 // Every environment variable the app reads, parsed and validated once (zod); errors name the variable.
 import { z } from "zod";
+import packageJson from "../package.json" with { type: "json" };
+
+const APP_VERSION: string = packageJson.version;
 
 /** Thrown at start-up when an environment variable is invalid; the message names the variable. */
 export class ConfigError extends Error {
@@ -90,6 +93,9 @@ const envSchema = z.object({
   CHAT_DAILY_TOKEN_BUDGET: nonNegativeInt(100_000),
   PAYWALL_URL: optionalUrl,
   CHAT_MAX_CONCURRENT_STREAMS: nonNegativeInt(2),
+  VERCEL_GIT_COMMIT_SHA: optionalString,
+  // Filled in by next.config.ts at build time from git, when the build has a checkout.
+  APP_BUILD_COMMIT: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -127,6 +133,7 @@ export interface Config {
   };
   credits: { dailyTokenBudget: number; paywallUrl: string | undefined };
   maxConcurrentStreams: number;
+  build: { version: string; commit: string | null };
 }
 
 /** Parses an environment; throws ConfigError naming the first invalid variable. */
@@ -183,6 +190,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     credits: { dailyTokenBudget: e.CHAT_DAILY_TOKEN_BUDGET, paywallUrl: e.PAYWALL_URL },
     maxConcurrentStreams: e.CHAT_MAX_CONCURRENT_STREAMS,
+    build: { version: APP_VERSION, commit: e.VERCEL_GIT_COMMIT_SHA ?? e.APP_BUILD_COMMIT ?? null },
   };
 }
 
@@ -190,7 +198,8 @@ let cached: Config | undefined;
 
 /** The process-wide config, parsed on first use. */
 export function getConfig(): Config {
-  cached ??= parseConfig(process.env);
+  // APP_BUILD_COMMIT is named literally so Next inlines the value next.config.ts computed at build time.
+  cached ??= parseConfig({ ...process.env, APP_BUILD_COMMIT: process.env.APP_BUILD_COMMIT });
   return cached;
 }
 

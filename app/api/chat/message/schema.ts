@@ -1,0 +1,29 @@
+// The chat request body: a conversation id and the one new user message (the server owns the history).
+import { z } from "zod";
+
+export const MAX_CHAT_BODY_BYTES = 64 * 1024;
+export const MAX_MESSAGE_CHARS = 8_000;
+
+const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be 1–100 letters, digits, '-' or '_'");
+
+const textPartSchema = z.object({
+  type: z.literal("text"),
+  text: z.string({ message: "text must be a string" }),
+});
+
+export const chatRequestSchema = z.object({
+  id: idSchema,
+  message: z
+    .object({
+      id: idSchema,
+      role: z.literal("user", { message: 'role must be "user"' }),
+      parts: z.array(textPartSchema, { message: "parts must be a list of text parts" }).min(1).max(20),
+    })
+    .transform((message) => ({ ...message, parts: message.parts.map(({ type, text }) => ({ type, text })) }))
+    .refine((m) => m.parts.some((p) => p.text.trim() !== ""), { message: "message text is empty" })
+    .refine((m) => m.parts.reduce((n, p) => n + p.text.length, 0) <= MAX_MESSAGE_CHARS, {
+      message: `message text is longer than ${MAX_MESSAGE_CHARS} characters`,
+    }),
+});
+
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
