@@ -1,7 +1,14 @@
 // Streams the assistant's reply for one user message and persists the exchange, usage and title when it ends.
-import { streamText } from "ai";
+import {
+  consumeStream,
+  createUIMessageStreamResponse,
+  streamText,
+  type ToolSet,
+  toUIMessageStream,
+} from "ai";
 import { getChatModel } from "../ai/model";
 import { buildChatPrompt, messageText } from "../ai/prompt";
+import { guardUIMessageStream } from "../ai/stream-guard";
 import { generateConversationTitle } from "../ai/title";
 import { recordUsage } from "../credits";
 import { runAfterResponse } from "../http/background";
@@ -60,14 +67,15 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
 
     let finished!: () => void;
     runAfterResponse(new Promise<void>((resolve) => (finished = resolve)));
-    return result.toUIMessageStreamResponse<ChatMessage>({
-      headers,
+    const failureText = "The assistant could not finish this reply. Please try again.";
+    const uiStream = toUIMessageStream<ToolSet, ChatMessage>({
+      stream: result.stream,
       originalMessages: [...history, userMessage],
       generateMessageId: () => crypto.randomUUID(),
       messageMetadata: ({ part }) => (part.type === "start" ? { createdAt: Date.now() } : undefined),
       // Never leak provider internals to the browser.
-      onError: () => "The assistant could not finish this reply. Please try again.",
-      onFinish: async ({ responseMessage, isAborted }) => {
+      onError: () => failureText,
+      onEnd: async ({ responseMessage, isAborted }) => {
         try {
           const incomplete = isAborted || reportedTokens === undefined;
           const reply: ChatMessage = {
@@ -92,6 +100,13 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
           finished();
         }
       },
+    });
+    return createUIMessageStreamResponse({
+      headers,
+      // A body that breaks mid-stream ends with an error chunk the UI can show, not a silently cut response.
+      stream: guardUIMessageStream(uiStream, () => failureText),
+      // Reads a copy of the stream to its end, so onEnd (persistence, slot release) runs even if the client left.
+      consumeSseStream: consumeStream,
     });
   } catch (error) {
     await slot.release().catch(() => {});

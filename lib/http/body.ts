@@ -5,8 +5,10 @@ import { ApiError } from "./errors";
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  const contentType = request.headers.get("content-type");
-  if (contentType && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
+  // JSON only, never absent: a cross-site form or no-cors fetch cannot send application/json without a
+  // CORS preflight, which this API never grants.
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
     throw new ApiError("unsupported_media_type", "Send the body as application/json.");
   }
   if (!request.body) throw new ApiError("bad_request", "The request body is empty; expected JSON.");

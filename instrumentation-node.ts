@@ -1,0 +1,17 @@
+// Start-up: validate the whole config once (a bad variable stops the server, naming it) and log the setup.
+import { getChatModel } from "./lib/ai/model";
+import { ConfigError, getConfig } from "./lib/config";
+
+export async function validateAndLogStartup(): Promise<void> {
+  try {
+    const config = getConfig();
+    const store = config.redis ? "Upstash Redis (REST)" : "in-memory (embedded default, one process)";
+    console.info(`[startup] model: ${getChatModel().label}; store and rate limits: ${store}`);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`[startup] ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
