@@ -1,0 +1,66 @@
+// Development sign-in (AUTH_DEV_SIGNIN=true): trade a display name for a signed user session cookie.
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { getConfig } from "@/lib/config";
+import { ApiError, withErrorHandling } from "@/lib/http/errors";
+import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/identity/cookies";
+import { DEFAULT_USER_TOKEN_TTL_SECONDS, issueUserToken, type VerifiedUser } from "@/lib/identity/jwt";
+
+const bodySchema = z.object({
+  name: z
+    .string({ message: "name must be a string" })
+    .trim()
+    .min(1, "name must not be empty")
+    .max(40, "name must be at most 40 characters")
+    .regex(/^[A-Za-z0-9 ._-]+$/, "name may only contain letters, digits, spaces and . _ -"),
+});
+
+function requireEnabled(): void {
+  // 404 rather than 403: when disabled, the endpoint should not appear to exist.
+  if (!getConfig().auth.devSignin) throw new ApiError("not_found", "Not found.");
+}
+
+function slug(name: string): string {
+  const s = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return s || "user";
+}
+
+function userResponse(user: VerifiedUser | null): NextResponse {
+  return NextResponse.json({ user }, { headers: { "Cache-Control": "no-store" } });
+}
+
+export const POST = withErrorHandling(async (request: Request) => {
+  requireEnabled();
+  // JSON only: a cross-site form or no-cors fetch can't send application/json without a CORS
+  // preflight, so another site can't sign a visitor in as someone else (login CSRF).
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    throw new ApiError("unsupported_media_type", "Send the body as application/json.");
+  }
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw new ApiError("bad_request", "Request body must be valid JSON.");
+  }
+  const parsed = bodySchema.safeParse(body);
+  if (!parsed.success) {
+    throw new ApiError("bad_request", parsed.error.issues[0]?.message ?? "Invalid name.");
+  }
+  const name = parsed.data.name.replace(/\s+/g, " ");
+  const user: VerifiedUser = { id: `dev-${slug(name)}`, name };
+  const token = await issueUserToken(user, DEFAULT_USER_TOKEN_TTL_SECONDS);
+  const response = userResponse(user);
+  response.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(DEFAULT_USER_TOKEN_TTL_SECONDS));
+  return response;
+});
+
+export const DELETE = withErrorHandling(async (_request: Request) => {
+  requireEnabled();
+  const response = userResponse(null);
+  response.cookies.set(SESSION_COOKIE, "", sessionCookieOptions(0));
+  return response;
+});

@@ -1,0 +1,88 @@
+// Who is calling (verified user, guest session or bare IP) and which keys own their data and quota.
+import { getConfig } from "@/lib/config";
+import { ApiError } from "@/lib/http/errors";
+import { clientIpFromHeaders } from "./client-ip";
+import { GUEST_COOKIE, readCookie, SESSION_COOKIE } from "./cookies";
+import { verifyGuestCookie } from "./guest";
+import { type VerifiedUser, verifyUserToken } from "./jwt";
+
+export type { VerifiedUser } from "./jwt";
+
+export interface Identity {
+  /** Trusted X-User-Id (gateway mode), else a verified Bearer JWT, else the session cookie's JWT. */
+  user: VerifiedUser | null;
+  /** From a valid guest cookie (minted by proxy.ts). */
+  guestSessionId: string | null;
+  clientIp: string;
+  /** Who owns conversations: `user:<id>` | `guest:<sessionId>` | `ip:<clientIp>`. */
+  owner: string;
+  /**
+   * Per-user rate-limit and credits key: `user:<id>`, else `ip:<clientIp>`. Guests are keyed by IP
+   * because a guest cookie can be dropped and reminted at will.
+   */
+  limitKey: string;
+}
+
+// Gateway-supplied ids end up inside storage keys: a conservative alphabet (no ':', spaces, controls).
+const USER_ID_HEADER = /^[A-Za-z0-9._@|+=-]{1,128}$/;
+
+function unauthorized(message: string): ApiError {
+  return new ApiError("unauthorized", message, {}, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
+}
+
+/**
+ * Decision: an invalid `Authorization: Bearer` token is a 401, not "anonymous". The caller presented
+ * an explicit credential; silently downgrading would hide an expired token (the client never learns
+ * to refresh) and bill the user's requests to the shared IP bucket. A bad or stale session cookie, by
+ * contrast, is ambient browser state and is simply ignored. Non-Bearer schemes are ignored too.
+ */
+async function userFromRequest(headers: Headers, trustUserIdHeader: boolean): Promise<VerifiedUser | null> {
+  if (trustUserIdHeader) {
+    // Gateway mode: the authenticating gateway sets (and must strip client copies of) this header,
+    // so it wins over tokens. Without the flag it is ignored: any client can send it.
+    const raw = headers.get("x-user-id");
+    if (raw !== null) {
+      const id = raw.trim();
+      if (!USER_ID_HEADER.test(id)) throw unauthorized("Invalid X-User-Id header.");
+      return { id, name: id };
+    }
+  }
+
+  const authorization = headers.get("authorization");
+  if (authorization !== null && /^bearer(\s|$)/i.test(authorization.trim())) {
+    const token = authorization.trim().slice("bearer".length).trim();
+    const user = token && !/\s/.test(token) ? await verifyUserToken(token) : null;
+    if (!user) throw unauthorized("Invalid or expired bearer token.");
+    return user;
+  }
+
+  const session = readCookie(headers, SESSION_COOKIE);
+  return session ? verifyUserToken(session) : null;
+}
+
+/**
+ * Identifies the caller of `request`. Throws ApiError 401 for an invalid Bearer token or (gateway
+ * mode) a malformed X-User-Id, and 503 when the JWKS endpoint is unreachable.
+ */
+export async function identify(request: Request): Promise<Identity> {
+  const config = getConfig();
+  const headers = request.headers;
+  const [user, guestSessionId] = await Promise.all([
+    userFromRequest(headers, config.auth.trustUserIdHeader),
+    verifyGuestCookie(readCookie(headers, GUEST_COOKIE)),
+  ]);
+  const clientIp = clientIpFromHeaders(headers, {
+    onVercel: config.onVercel,
+    trustedHops: config.proxy.trustedHops,
+    ipv6Subnet: config.proxy.ipv6Subnet,
+  });
+  const ipKey = `ip:${clientIp}`;
+  const userKey = user ? `user:${user.id}` : null;
+  return {
+    user,
+    guestSessionId,
+    clientIp,
+    owner: userKey ?? (guestSessionId ? `guest:${guestSessionId}` : ipKey),
+    limitKey: userKey ?? ipKey,
+  };
+}
