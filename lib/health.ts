@@ -1,7 +1,8 @@
 // What /api/health reports: store reachability (bounded by the limiter timeout), limiter state, model.
 import { getChatModel } from "./ai/model";
 import { getConfig } from "./config";
-import { limiterFailingSince, reportLimiterSuccess } from "./ratelimit/health";
+import { withTimeout } from "./resilience/degrade";
+import { reportStoreSuccess, storeFailingSince } from "./resilience/store-health";
 import { getStore } from "./store";
 
 export interface HealthReport {
@@ -15,15 +16,12 @@ export async function checkHealth(): Promise<HealthReport> {
   const timeoutMs = getConfig().rateLimit.timeoutMs;
   let reachable: boolean;
   try {
-    await Promise.race([
-      store.ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("ping timed out")), timeoutMs).unref?.()),
-    ]);
+    await withTimeout(store.ping(), timeoutMs);
     reachable = true;
   } catch {
     reachable = false;
   }
-  // Redis answering again ends a limiter outage, even before the next chat request proves it.
-  if (reachable && limiterFailingSince() !== null) reportLimiterSuccess();
+  // Redis answering again ends an outage, even before the next chat request proves it.
+  if (reachable && storeFailingSince() !== null) reportStoreSuccess();
   return { status: reachable ? "ok" : "degraded", store: store.kind, model: getChatModel().label };
 }

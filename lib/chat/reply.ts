@@ -16,6 +16,7 @@ import { ApiError } from "../http/errors";
 import type { Identity } from "../identity/identify";
 import { acquireStreamSlot, SLOT_LEASE_MS } from "../ratelimit/concurrency";
 import { rateLimitedError, secondsUntil } from "../ratelimit/headers";
+import { degradeOnFailure } from "../resilience/degrade";
 import { getStore } from "../store";
 import type { ChatMessage } from "../store/types";
 
@@ -35,7 +36,8 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
   const { identity, conversationId, signal, headers } = input;
   const store = getStore();
   const owner = identity.owner;
-  const claim = await store.claim(owner, conversationId);
+  // With the store down the reply still streams, unsaved: ownership can't be checked, so nothing is written.
+  const claim = await degradeOnFailure(() => store.claim(owner, conversationId), "unavailable" as const);
   if (claim === "taken") throw new ApiError("not_found", "No conversation with this id.");
 
   const slot = await acquireStreamSlot(identity.limitKey);
@@ -50,7 +52,10 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
   }
 
   try {
-    const history = claim === "created" ? [] : await store.loadMessages(owner, conversationId, HISTORY_LIMIT);
+    const history =
+      claim === "mine"
+        ? await degradeOnFailure(() => store.loadMessages(owner, conversationId, HISTORY_LIMIT), [])
+        : [];
     const userMessage: ChatMessage = { ...input.message, metadata: { createdAt: Date.now() } };
     const prompt = await buildChatPrompt(history, userMessage);
     let reportedTokens: number | undefined;
@@ -77,6 +82,7 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
       onError: () => failureText,
       onEnd: async ({ responseMessage, isAborted }) => {
         try {
+          if (claim === "unavailable") return;
           const incomplete = isAborted || reportedTokens === undefined;
           const reply: ChatMessage = {
             ...responseMessage,

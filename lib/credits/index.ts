@@ -3,6 +3,7 @@ import type { Redis } from "@upstash/redis";
 import { getConfig } from "../config";
 import { ApiError } from "../http/errors";
 import { getRedis } from "../redis";
+import { degradeOnFailure } from "../resilience/degrade";
 
 export interface UsageSnapshot {
   used: number;
@@ -65,7 +66,8 @@ function counter(): UsageCounter {
 
 export async function getUsage(limitKey: string, now = Date.now()): Promise<UsageSnapshot> {
   const budget = getConfig().credits.dailyTokenBudget;
-  const used = budget > 0 ? await counter().get(usageKey(limitKey, now)) : 0;
+  // Credits are billing, not abuse protection: during a store outage they read as unused rather than failing chat.
+  const used = budget > 0 ? await degradeOnFailure(() => counter().get(usageKey(limitKey, now)), 0) : 0;
   const resetsAt = new Date((Math.floor(now / DAY_MS) + 1) * DAY_MS).toISOString();
   return { used, remaining: Math.max(0, budget - used), budget, resets_at: resetsAt };
 }

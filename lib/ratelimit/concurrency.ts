@@ -2,6 +2,7 @@
 import type { Redis } from "@upstash/redis";
 import { getConfig } from "../config";
 import { getRedis } from "../redis";
+import { degradeOnFailure } from "../resilience/degrade";
 
 /** A slot's lease; renewed while the reply streams, so a crashed instance frees it within this time. */
 export const SLOT_LEASE_MS = 10_000;
@@ -95,7 +96,11 @@ export async function acquireStreamSlot(limitKey: string): Promise<SlotAttempt> 
   const key = `streams:${limitKey}`;
   const member = crypto.randomUUID();
   const slots = backend();
-  const { ok, freesAt } = await slots.acquire(key, member, max, Date.now());
+  // Fail open like the limiter: a store outage must not turn into "too many streams".
+  const { ok, freesAt } = await degradeOnFailure(() => slots.acquire(key, member, max, Date.now()), {
+    ok: true,
+    freesAt: 0,
+  });
   if (!ok) return { acquired: false, limit: max, freesAt };
 
   const renewTimer = setInterval(() => {
@@ -109,7 +114,7 @@ export async function acquireStreamSlot(limitKey: string): Promise<SlotAttempt> 
       if (released) return;
       released = true;
       clearInterval(renewTimer);
-      await slots.release(key, member);
+      await slots.release(key, member).catch(() => {});
     },
   };
 }

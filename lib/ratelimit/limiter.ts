@@ -2,19 +2,13 @@
 import { getConfig } from "../config";
 import type { Identity } from "../identity/identify";
 import { getRedis } from "../redis";
+import { withTimeout } from "../resilience/degrade";
+import { reportStoreFailure, reportStoreSuccess } from "../resilience/store-health";
 import { secondsUntil } from "./headers";
-import { reportLimiterFailure, reportLimiterSuccess } from "./health";
 import { MemoryLimiterBackend } from "./memory-backend";
 import { chatLayers, layersFor } from "./policy";
 import type { LayerCheck, LayerResult, LimitDecision, LimiterBackend } from "./types";
 import { UpstashLimiterBackend } from "./upstash-backend";
-
-class LimiterTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`limiter did not answer within ${ms} ms`);
-    this.name = "LimiterTimeoutError";
-  }
-}
 
 export interface ChatLimiterOptions {
   backend: LimiterBackend;
@@ -45,9 +39,9 @@ export class ChatLimiter {
     let results: (LayerResult & { pending?: Promise<unknown> })[];
     try {
       results = await withTimeout(Promise.all(checks.map((c) => backend.consume(c))), rateLimit.timeoutMs);
-      reportLimiterSuccess();
+      reportStoreSuccess();
     } catch (error) {
-      reportLimiterFailure(error);
+      reportStoreFailure(error);
       return { outcome: "unavailable", failMode: rateLimit.failMode, results: [], pending: done };
     }
 
@@ -58,9 +52,7 @@ export class ChatLimiter {
     }
     // A refused request must not use up the layers that admitted it, or the Retry-After we send could
     // be broken by the request it answers (e.g. the hour's last token spent on a minute refusal).
-    const refunds = results
-      .filter((r) => r.success)
-      .map((r) => backend.refund(r).catch(reportLimiterFailure));
+    const refunds = results.filter((r) => r.success).map((r) => backend.refund(r).catch(reportStoreFailure));
     const refusedBy = refused.reduce((a, b) => (b.resetAt > a.resetAt ? b : a));
     return {
       outcome: "refused",
@@ -89,16 +81,6 @@ export class ChatLimiter {
       pending: Promise.resolve(),
     };
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new LimiterTimeoutError(ms)), ms);
-  });
-  // A late answer after the timeout must not surface as an unhandled rejection.
-  promise.catch(() => {});
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 const globalLimiter = globalThis as typeof globalThis & { __chatLimiter?: ChatLimiter };

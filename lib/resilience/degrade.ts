@@ -1,0 +1,35 @@
+// Bounded waits on the shared store, and graceful fallbacks when it is down (a circuit opened by failures).
+import { getConfig } from "../config";
+import { reportStoreFailure, storeFailingSince } from "./store-health";
+
+export class StoreTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`store did not answer within ${ms} ms`);
+    this.name = "StoreTimeoutError";
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreTimeoutError(ms)), ms);
+  });
+  // A late answer after the timeout must not surface as an unhandled rejection.
+  promise.catch(() => {});
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs a non-essential store operation of the chat path (history, ownership, credits, stream slots) and
+ * falls back instead of failing the request. While the store is known to be down, the fallback is used at
+ * once, so one request waits at most one RATE_LIMIT_TIMEOUT_MS (the limiter's probe), not one per operation.
+ */
+export async function degradeOnFailure<T>(operation: () => Promise<T>, fallback: T): Promise<T> {
+  if (storeFailingSince() !== null) return fallback;
+  try {
+    return await withTimeout(operation(), getConfig().rateLimit.timeoutMs);
+  } catch (error) {
+    reportStoreFailure(error);
+    return fallback;
+  }
+}
