@@ -1,0 +1,155 @@
+// The whole client app: sidebar + header + the current conversation, with the selection mirrored in ?c=<id>.
+"use client";
+
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { ApiHttpError, api, CONVERSATION_ID_PATTERN, newConversationId } from "@/components/api";
+import { ChatPlaceholder } from "@/components/chat/chat-placeholder";
+import { ModelBadge } from "@/components/header/model-badge";
+import { UsageMeter } from "@/components/header/usage-meter";
+import { Sidebar } from "@/components/sidebar/sidebar";
+import { useAppData } from "./use-app-data";
+
+type Current = { id: string; isNew: boolean };
+
+// The chat engine (AI SDK + markdown, ~90 kB gzip) loads in its own chunk right after hydration, which keeps
+// the first-load JS of `/` inside its budget; the shell (sidebar, header, history list) doesn't wait for it.
+const ChatView = lazy(() => import("@/components/chat/chat-view").then((m) => ({ default: m.ChatView })));
+
+function setUrlConversation(id: string | null) {
+  const url = new URL(window.location.href);
+  if (id) url.searchParams.set("c", id);
+  else url.searchParams.delete("c");
+  window.history.replaceState(null, "", `${url.pathname}${url.search}${url.hash}`);
+}
+
+const focusComposer = () =>
+  window.requestAnimationFrame(() => document.getElementById("composer-input")?.focus());
+
+export function ChatApp() {
+  const { session, conversations, usage, health, afterReply } = useAppData();
+  const [current, setCurrent] = useState<Current | null>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+
+  // Reopen the conversation named in the URL, or start a fresh one.
+  useEffect(() => {
+    const c = new URLSearchParams(window.location.search).get("c");
+    if (c && CONVERSATION_ID_PATTERN.test(c)) setCurrent({ id: c, isNew: false });
+    else setCurrent({ id: newConversationId(), isNew: true });
+  }, []);
+
+  const closeMenu = useCallback(() => {
+    setMenuOpen(false);
+    menuButton.current?.focus();
+  }, []);
+  useEffect(() => {
+    if (!menuOpen) return;
+    document.querySelector<HTMLElement>("#sidebar [data-testid='new-chat']")?.focus();
+    const onKey = (event: KeyboardEvent) => event.key === "Escape" && closeMenu();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [menuOpen, closeMenu]);
+
+  const newChat = useCallback(() => {
+    setCurrent({ id: newConversationId(), isNew: true });
+    setUrlConversation(null);
+    setMenuOpen(false);
+    focusComposer();
+  }, []);
+
+  const select = useCallback((id: string) => {
+    setCurrent((cur) => (cur?.id === id ? cur : { id, isNew: false }));
+    setUrlConversation(id);
+    setMenuOpen(false);
+  }, []);
+
+  const { setData: setConversations, refresh: refreshConversations } = conversations;
+  const remove = useCallback(
+    async (id: string) => {
+      try {
+        await api.deleteConversation(id);
+      } catch (error) {
+        if (!(error instanceof ApiHttpError && error.status === 404)) {
+          void refreshConversations();
+          return;
+        }
+      }
+      setConversations((list) => list?.filter((c) => c.id !== id) ?? null);
+      if (current?.id === id) newChat();
+      void refreshConversations();
+    },
+    [current?.id, newChat, setConversations, refreshConversations],
+  );
+
+  const onSend = useCallback((id: string) => {
+    if (new URLSearchParams(window.location.search).get("c") !== id) setUrlConversation(id);
+  }, []);
+  const onSettled = useCallback(({ ok }: { ok: boolean }) => afterReply(ok), [afterReply]);
+
+  const onSessionChanged = useCallback(() => {
+    void session.refresh();
+    void refreshConversations();
+    void usage.refresh();
+    newChat();
+  }, [session.refresh, refreshConversations, usage.refresh, newChat]);
+
+  const title = conversations.data?.find((c) => c.id === current?.id)?.title?.trim() || "New chat";
+
+  return (
+    <div className="app">
+      <a href="#composer-input" className="skip-link">
+        Skip to message box
+      </a>
+      <Sidebar
+        open={menuOpen}
+        conversations={conversations.data}
+        listFailed={conversations.failed}
+        currentId={current?.id ?? null}
+        session={session.data}
+        onNewChat={newChat}
+        onSelect={select}
+        onDelete={remove}
+        onSessionChanged={onSessionChanged}
+        onClose={closeMenu}
+      />
+      {menuOpen && <div className="backdrop" aria-hidden="true" onClick={closeMenu} />}
+      <div className="main-col">
+        <header className="topbar">
+          <button
+            ref={menuButton}
+            type="button"
+            className="icon-btn menu-btn"
+            aria-label="Open conversations menu"
+            aria-expanded={menuOpen}
+            aria-controls="sidebar"
+            onClick={() => setMenuOpen(true)}
+          >
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+              <path d="M4 7h16M4 12h16M4 17h16" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+            </svg>
+          </button>
+          <h1 className="topbar-title">{title}</h1>
+          <div className="topbar-meta">
+            <ModelBadge health={health.data} failed={health.failed} />
+            <UsageMeter usage={usage.data} />
+          </div>
+        </header>
+        <main className="main" id="main">
+          <Suspense fallback={<ChatPlaceholder />}>
+            {current ? (
+              <ChatView
+                key={current.id}
+                conversationId={current.id}
+                isNew={current.isNew}
+                onSend={onSend}
+                onSettled={onSettled}
+              />
+            ) : (
+              <ChatPlaceholder />
+            )}
+          </Suspense>
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+// App-wide data fetched over HTTP: session, conversation list, daily usage and the model label.
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api, type ConversationSummary, type Health, type SessionInfo, type Usage } from "@/components/api";
+
+/** Re-fetchable JSON resource; keeps the last good value when a refresh fails. */
+function useResource<T>(load: () => Promise<T>) {
+  const [data, setData] = useState<T | null>(null);
+  const [failed, setFailed] = useState(false);
+  const seq = useRef(0);
+  const refresh = useCallback(async () => {
+    const mine = ++seq.current;
+    try {
+      const value = await load();
+      if (mine === seq.current) {
+        setData(value);
+        setFailed(false);
+      }
+    } catch {
+      if (mine === seq.current) setFailed(true);
+    }
+  }, [load]);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  return { data, failed, refresh, setData };
+}
+
+const loadConversations = () => api.listConversations().then((r) => r.conversations);
+
+export function useAppData() {
+  const session = useResource<SessionInfo>(api.session);
+  const conversations = useResource<ConversationSummary[]>(loadConversations);
+  const usage = useResource<Usage>(api.usage);
+  const health = useResource<Health>(api.health);
+  const later = useRef<number | undefined>(undefined);
+
+  useEffect(() => () => window.clearTimeout(later.current), []);
+
+  const refreshConversations = conversations.refresh;
+  const refreshUsage = usage.refresh;
+  /** After a reply: list + usage now, and the list once more when the server has had time to title it. */
+  const afterReply = useCallback(
+    (ok: boolean) => {
+      void refreshConversations();
+      void refreshUsage();
+      window.clearTimeout(later.current);
+      if (ok) later.current = window.setTimeout(() => void refreshConversations(), 1500);
+    },
+    [refreshConversations, refreshUsage],
+  );
+
+  return { session, conversations, usage, health, afterReply };
+}

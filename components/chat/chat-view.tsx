@@ -1,0 +1,73 @@
+// One conversation's view: transcript + notices + composer + paywall. Keyed by conversation id by its parent.
+"use client";
+
+import { ChatError } from "./chat-error";
+import { Composer } from "./composer";
+import { MessageList } from "./message-list";
+import { PaywallDialog } from "./paywall-dialog";
+import { RateLimitNotice } from "./rate-limit-notice";
+import { useChatSession } from "./use-chat-session";
+
+type Props = {
+  conversationId: string;
+  isNew: boolean;
+  onSend: (conversationId: string) => void;
+  onSettled: (result: { ok: boolean }) => void;
+};
+
+export function ChatView(props: Props) {
+  const chat = useChatSession(props);
+  const loading = chat.loadState === "loading";
+
+  const empty =
+    chat.loadState === "error" ? (
+      <div className="empty" role="alert" data-testid="load-error">
+        <p>Couldn&apos;t load this conversation.</p>
+        <button type="button" className="btn" onClick={() => chat.reload()}>
+          Try again
+        </button>
+      </div>
+    ) : loading ? (
+      <div className="empty" role="status" aria-live="polite">
+        <p className="muted">Loading conversation…</p>
+      </div>
+    ) : (
+      <div className="empty">
+        <h2 className="empty-title">How can I help today?</h2>
+        <p className="muted">Ask anything. Replies stream in as they&apos;re written.</p>
+      </div>
+    );
+
+  return (
+    <div className="chat">
+      <MessageList
+        messages={chat.messages}
+        status={chat.status}
+        incompleteIds={chat.incompleteIds}
+        empty={empty}
+        hasNotices={Boolean(chat.rateLimit || chat.failure)}
+      >
+        {chat.rateLimit && (
+          <RateLimitNotice notice={chat.rateLimit} busy={chat.busy} onSendAgain={chat.sendAgain} />
+        )}
+        {chat.failure && (
+          <ChatError
+            failure={chat.failure}
+            busy={chat.busy}
+            onRetry={chat.retry}
+            onDismiss={chat.dismissFailure}
+          />
+        )}
+      </MessageList>
+      <Composer
+        value={chat.draft}
+        onChange={chat.setDraft}
+        onSend={chat.send}
+        onStop={chat.stop}
+        busy={chat.busy}
+        disabled={chat.loadState !== "ready"}
+      />
+      <PaywallDialog paywall={chat.paywall} onClose={chat.closePaywall} />
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+// Message composer: Enter sends, Shift+Enter adds a newline, 8,000-char cap with a counter near it, Stop while busy.
+import { type FormEvent, type KeyboardEvent, useId } from "react";
+import { MAX_MESSAGE_CHARS } from "./transport";
+
+const COUNTER_FROM = MAX_MESSAGE_CHARS - 1000;
+
+type Props = {
+  value: string;
+  onChange: (value: string) => void;
+  onSend: (text: string) => boolean;
+  onStop: () => void;
+  busy: boolean;
+  disabled: boolean;
+};
+
+export function Composer({ value, onChange, onSend, onStop, busy, disabled }: Props) {
+  const counterId = useId();
+  const length = value.length;
+  const canSend = !busy && !disabled && value.trim().length > 0 && length <= MAX_MESSAGE_CHARS;
+
+  const submit = () => {
+    if (canSend && onSend(value)) onChange("");
+  };
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    submit();
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key !== "Enter" || event.shiftKey || event.nativeEvent.isComposing) return;
+    event.preventDefault();
+    submit();
+  };
+
+  return (
+    <form className="composer" aria-label="Send a message" onSubmit={onSubmit}>
+      <div className="composer-box">
+        <label htmlFor="composer-input" className="sr-only">
+          Message
+        </label>
+        <textarea
+          id="composer-input"
+          data-testid="composer-input"
+          className="composer-input"
+          rows={1}
+          placeholder="Message the assistant…"
+          value={value}
+          maxLength={MAX_MESSAGE_CHARS}
+          aria-describedby={length >= COUNTER_FROM ? counterId : undefined}
+          onChange={(event) => onChange(event.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        {busy ? (
+          <button
+            type="button"
+            className="icon-btn send-btn"
+            data-testid="stop-button"
+            aria-label="Stop generating"
+            onClick={onStop}
+          >
+            <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+              <rect x="6" y="6" width="12" height="12" rx="2" fill="currentColor" />
+            </svg>
+          </button>
+        ) : (
+          <button
+            type="submit"
+            className="icon-btn send-btn"
+            data-testid="send-button"
+            aria-label="Send message"
+            disabled={!canSend}
+          >
+            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+              <path
+                d="M12 19V5M5 12l7-7 7 7"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="2.2"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+              />
+            </svg>
+          </button>
+        )}
+      </div>
+      <div className="composer-foot">
+        <span className="hint">Enter to send · Shift+Enter for a new line</span>
+        {length >= COUNTER_FROM && (
+          <span
+            id={counterId}
+            className={length >= MAX_MESSAGE_CHARS ? "counter counter-max" : "counter"}
+            data-testid="char-counter"
+          >
+            {length.toLocaleString("en-US")} / {MAX_MESSAGE_CHARS.toLocaleString("en-US")}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,89 @@
+// The 402 paywall: a modal <dialog> (focus trapped by the browser, Esc closes, focus returned on close).
+import { useEffect, useId, useRef } from "react";
+import type { Paywall } from "./use-chat-session";
+
+type Props = { paywall: Paywall | null; onClose: () => void };
+
+function formatReset(iso: string): string {
+  const date = new Date(iso);
+  if (!iso || Number.isNaN(date.getTime())) return "soon";
+  return date.toLocaleString(undefined, { weekday: "short", hour: "numeric", minute: "2-digit" });
+}
+
+export function PaywallDialog({ paywall, onClose }: Props) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const returnFocus = useRef<HTMLElement | null>(null);
+  const titleId = useId();
+  const open = paywall !== null;
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      dialog.showModal();
+    } else if (!open && dialog.open) {
+      dialog.close();
+    }
+  }, [open]);
+
+  const handleClose = () => {
+    onClose();
+    // Back to where the user was — usually the composer, which now holds their unsent text.
+    const target = returnFocus.current ?? document.getElementById("composer-input");
+    returnFocus.current = null;
+    window.setTimeout(() => target?.focus(), 0);
+  };
+
+  const n = (value: number) => value.toLocaleString();
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      // biome-ignore lint/a11y/noRedundantRoles: explicit role/aria-modal requested for tests and older AT.
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby={titleId}
+      data-testid="paywall"
+      onClose={handleClose}
+    >
+      {paywall && (
+        <div className="dialog-body">
+          <h2 id={titleId}>You&apos;ve used today&apos;s credits</h2>
+          <p>
+            You&apos;ve used <strong data-testid="paywall-used">{n(paywall.used)}</strong> of{" "}
+            <strong data-testid="paywall-budget">{n(paywall.budget)}</strong> tokens today.
+          </p>
+          <p>
+            Credits reset{" "}
+            <time dateTime={paywall.resetsAt} data-testid="paywall-resets">
+              {formatReset(paywall.resetsAt)}
+            </time>{" "}
+            (your local time). Your message is back in the composer.
+          </p>
+          <div className="dialog-actions">
+            {paywall.paywallUrl && (
+              <a
+                className="btn btn-primary"
+                href={paywall.paywallUrl}
+                target="_blank"
+                rel="noopener noreferrer"
+                data-testid="paywall-upgrade"
+              >
+                Upgrade
+              </a>
+            )}
+            <button
+              type="button"
+              className="btn"
+              data-testid="paywall-close"
+              onClick={() => ref.current?.close()}
+            >
+              Close
+            </button>
+          </div>
+        </div>
+      )}
+    </dialog>
+  );
+}

@@ -1,0 +1,63 @@
+// Chat transport: posts only the newest message and turns non-2xx answers into typed ApiHttpErrors.
+import { DefaultChatTransport } from "ai";
+import { ApiHttpError, type ChatMessage, toApiHttpError } from "@/components/api";
+
+export const CHAT_API = "/api/chat/message";
+export const MAX_MESSAGE_CHARS = 8000;
+
+/** The typed error the chat transport throws for any non-2xx answer (status, parsed body, retryAfterSeconds). */
+export { ApiHttpError as ChatHttpError };
+
+/** Whether the last request got a 2xx answer: after that the server has the user message (it persists on end). */
+export type RequestProgress = { responded: boolean };
+
+/**
+ * The default transport would throw an APICallError whose message is the raw body text; throwing our own
+ * error from `fetch` instead keeps status + parsed JSON body, and it reaches `onError` unchanged.
+ */
+export function createChatTransport(): {
+  transport: DefaultChatTransport<ChatMessage>;
+  progress: RequestProgress;
+} {
+  const progress: RequestProgress = { responded: false };
+  const chatFetch: typeof fetch = async (input, init) => {
+    progress.responded = false;
+    const response = await fetch(input, init);
+    if (!response.ok) throw await toApiHttpError(response);
+    progress.responded = true;
+    return response;
+  };
+  const transport = new DefaultChatTransport<ChatMessage>({
+    api: CHAT_API,
+    fetch: chatFetch,
+    // The server owns the history: send just the conversation id and the new user message.
+    prepareSendMessagesRequest: ({ id, messages }) => {
+      const last = messages.at(-1);
+      const message = last && { id: last.id, role: last.role, parts: last.parts };
+      return { body: { id, message } };
+    },
+  });
+  return { transport, progress };
+}
+
+export type FailureKind = "rate_limited" | "payment_required" | "rejected" | "retryable";
+
+/** 429 → countdown bubble, 402 → paywall, other 4xx → server message + text back in the composer, rest → Retry. */
+export function classifyChatError(error: unknown): FailureKind {
+  if (error instanceof ApiHttpError) {
+    if (error.status === 429) return "rate_limited";
+    if (error.status === 402) return "payment_required";
+    if (error.status >= 400 && error.status < 500 && error.status !== 408) return "rejected";
+  }
+  return "retryable";
+}
+
+/** A human sentence for failures that get the generic error bubble. */
+export function describeChatError(error: unknown, hadPartialReply: boolean): string {
+  if (error instanceof ApiHttpError) return error.body.message;
+  if (hadPartialReply) return "The reply was cut off before it finished.";
+  if (error instanceof TypeError) return "Couldn't reach the server. Check your connection and try again.";
+  // Error chunks from the stream carry the server's (sanitized) text.
+  if (error instanceof Error && error.message) return error.message;
+  return "Something went wrong while getting a reply.";
+}
