@@ -1,6 +1,7 @@
 // Bounded waits on the shared store, and graceful fallbacks when it is down (a circuit opened by failures).
 import { getConfig } from "../config";
-import { reportStoreFailure, storeFailingSince } from "./store-health";
+import { ApiError } from "../http/errors";
+import { reportStoreFailure, reportStoreSuccess, storeFailingSince } from "./store-health";
 
 export class StoreTimeoutError extends Error {
   constructor(ms: number) {
@@ -31,5 +32,25 @@ export async function degradeOnFailure<T>(operation: () => Promise<T>, fallback:
   } catch (error) {
     reportStoreFailure(error);
     return fallback;
+  }
+}
+
+/**
+ * Runs a store operation a route cannot do without (listing, reading, deleting conversations): bounded by
+ * RATE_LIMIT_TIMEOUT_MS, and a failure becomes a 503 JSON answer instead of an unhandled 500.
+ */
+export async function requireStore<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    const result = await withTimeout(operation(), getConfig().rateLimit.timeoutMs);
+    reportStoreSuccess();
+    return result;
+  } catch (error) {
+    reportStoreFailure(error);
+    throw new ApiError(
+      "unavailable",
+      "Conversations are temporarily unavailable. Please try again in a few seconds.",
+      {},
+      { "Retry-After": "5" },
+    );
   }
 }

@@ -21,6 +21,11 @@ export const chatRequestSchema = z.object({
     })
     .transform((message) => ({ ...message, parts: message.parts.map(({ type, text }) => ({ type, text })) }))
     .refine((m) => m.parts.some((p) => p.text.trim() !== ""), { message: "message text is empty" })
+    // Control characters (other than tab and newlines) are never typed by a person and confuse models and logs.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+    .refine((m) => m.parts.every((p) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(p.text)), {
+      message: "message text contains control characters",
+    })
     .refine((m) => m.parts.reduce((n, p) => n + p.text.length, 0) <= MAX_MESSAGE_CHARS, {
       message: `message text is longer than ${MAX_MESSAGE_CHARS} characters`,
     }),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parseWith } from "@/lib/http/body";
 import { ApiError, withErrorHandling } from "@/lib/http/errors";
 import { identify } from "@/lib/identity/identify";
+import { requireStore } from "@/lib/resilience/degrade";
 import { getStore } from "@/lib/store";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +19,7 @@ const notFound = () => new ApiError("not_found", "No conversation with this id."
 export const GET = withErrorHandling(async (request: Request, context: Context) => {
   const { id } = parseWith(paramsSchema, await context.params);
   const { owner } = await identify(request);
-  const conversation = await getStore().getConversation(owner, id);
+  const conversation = await requireStore(() => getStore().getConversation(owner, id));
   if (!conversation) throw notFound();
   return Response.json(conversation, { headers: { "Cache-Control": "no-store" } });
 });
@@ -26,6 +27,6 @@ export const GET = withErrorHandling(async (request: Request, context: Context) 
 export const DELETE = withErrorHandling(async (request: Request, context: Context) => {
   const { id } = parseWith(paramsSchema, await context.params);
   const { owner } = await identify(request);
-  if (!(await getStore().deleteConversation(owner, id))) throw notFound();
+  if (!(await requireStore(() => getStore().deleteConversation(owner, id)))) throw notFound();
   return new Response(null, { status: 204 });
 });

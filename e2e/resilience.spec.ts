@@ -1,0 +1,174 @@
+// Faults against a production server: Redis killed and restarted, fail-closed mode, client abort mid-stream.
+import { startFakeOpenAI } from "../test/support/fake-openai";
+import { type RedisStack, startRedisStack } from "../test/support/redis";
+import { expect, test } from "./fixtures";
+import { type AppServer, startApp } from "./support/app-server";
+
+const TIMEOUT_MS = 500;
+
+function chatRequest(app: AppServer, ip: string, text = "hello", signal?: AbortSignal) {
+  const id = `r-${Math.random().toString(36).slice(2)}`;
+  return fetch(`${app.url}/api/chat/message`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": ip },
+    body: JSON.stringify({ id, message: { id: `${id}-m`, role: "user", parts: [{ type: "text", text }] } }),
+    signal,
+  });
+}
+
+async function timed(app: AppServer, ip: string) {
+  const started = performance.now();
+  const res = await chatRequest(app, ip);
+  const ms = performance.now() - started;
+  await res.arrayBuffer();
+  return { status: res.status, ms };
+}
+
+async function health(app: AppServer) {
+  return (await (await fetch(`${app.url}/api/health`)).json()) as { status: string };
+}
+
+test.describe("Redis outage, fail-open (default)", () => {
+  let stack: RedisStack;
+  let app: AppServer;
+
+  test.beforeAll(async () => {
+    stack = await startRedisStack();
+    app = await startApp({
+      UPSTASH_REDIS_REST_URL: stack.restUrl,
+      UPSTASH_REDIS_REST_TOKEN: stack.restToken,
+      RATE_LIMIT_TIMEOUT_MS: String(TIMEOUT_MS),
+      RATE_LIMIT_CHAT_PER_MIN: "3",
+      CHAT_MAX_CONCURRENT_STREAMS: "0",
+      OFFLINE_MODEL_DELAY_MS: "0",
+    });
+  });
+  test.afterAll(async () => {
+    await app?.stop();
+    await stack?.stop();
+  });
+
+  test("no 5xx and bounded latency while Redis is down; health degraded, then ok and limiting again", async () => {
+    test.setTimeout(60_000);
+    const answers: { status: number; ms: number; phase: string }[] = [];
+    let phase = "up";
+    let ipCounter = 0;
+    const flow = (async () => {
+      const deadline = Date.now() + 4_000;
+      while (Date.now() < deadline) {
+        ipCounter += 1;
+        answers.push({ ...(await timed(app, `198.51.100.${ipCounter % 250}`)), phase });
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 800));
+    phase = "down";
+    await stack.stopRedis();
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await health(app)).status).toBe("degraded");
+    await flow;
+
+    const during = answers.filter((a) => a.phase === "down");
+    expect(during.length).toBeGreaterThan(5);
+    expect(answers.filter((a) => a.status >= 500)).toEqual([]);
+    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThanOrEqual(TIMEOUT_MS + 100);
+
+    await stack.startRedis();
+    const returned = Date.now();
+    await expect
+      .poll(async () => (await health(app)).status, { timeout: 5_000, intervals: [100] })
+      .toBe("ok");
+    // Limiting resumes: a fresh identity is refused on its 4th message within the minute.
+    await expect
+      .poll(
+        async () => {
+          const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+          const statuses = [];
+          for (let i = 0; i < 4; i++) statuses.push((await timed(app, ip)).status);
+          return statuses.join(",");
+        },
+        { timeout: 5_000 - (Date.now() - returned), intervals: [100] },
+      )
+      .toBe("200,200,200,429");
+  });
+});
+
+test.describe("Redis outage, fail-closed", () => {
+  let stack: RedisStack;
+  let app: AppServer;
+
+  test.beforeAll(async () => {
+    stack = await startRedisStack();
+    app = await startApp({
+      UPSTASH_REDIS_REST_URL: stack.restUrl,
+      UPSTASH_REDIS_REST_TOKEN: stack.restToken,
+      RATE_LIMIT_TIMEOUT_MS: String(TIMEOUT_MS),
+      RATE_LIMIT_FAIL_MODE: "closed",
+      OFFLINE_MODEL_DELAY_MS: "0",
+    });
+  });
+  test.afterAll(async () => {
+    await app?.stop();
+    await stack?.stop();
+  });
+
+  test("answers 503 JSON with Retry-After while Redis is down, and recovers", async () => {
+    const first = await timed(app, "192.0.2.10");
+    expect(first.status, app.output()).toBe(200);
+    await stack.stopRedis();
+    const res = await chatRequest(app, "192.0.2.11");
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect(await res.json()).toMatchObject({ error: "unavailable" });
+    // Listing needs the store: a quick 503 JSON, not a hang or a bare 500; health stays up and says degraded.
+    const list = await fetch(`${app.url}/api/conversations`);
+    expect(list.status).toBe(503);
+    expect(await list.json()).toMatchObject({ error: "unavailable" });
+    expect(await health(app)).toMatchObject({ status: "degraded" });
+    await stack.startRedis();
+    await expect.poll(async () => (await timed(app, "192.0.2.12")).status, { timeout: 5_000 }).toBe(200);
+  });
+});
+
+test.describe("client abort mid-stream", () => {
+  test("cancels the upstream model call within 1 s and frees the stream slot", async () => {
+    const fake = await startFakeOpenAI({ reply: "word ".repeat(400), chunkDelayMs: 30 });
+    const app = await startApp({
+      OPENAI_BASE_URL: fake.baseURL,
+      AI_MODEL: "fake-model",
+      CHAT_MAX_CONCURRENT_STREAMS: "1",
+      RATE_LIMIT_CHAT_PER_MIN: "100",
+      RATE_LIMIT_CHAT_IP_PER_MIN: "100",
+    });
+    try {
+      const controller = new AbortController();
+      const res = await chatRequest(app, "192.0.2.50", "stream a long answer", controller.signal);
+      expect(res.status).toBe(200);
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read();
+      await reader.read();
+      // While the first reply streams, the one slot is taken.
+      const busy = await chatRequest(app, "192.0.2.50");
+      expect(busy.status).toBe(429);
+      expect(await busy.json()).toMatchObject({ scope: "concurrency" });
+
+      const abortedAt = Date.now();
+      controller.abort();
+      const upstream = await fake.waitForAbort(3_000);
+      expect(upstream.at - abortedAt).toBeLessThan(1_000);
+      // The slot is free again: a new reply starts (its headers are enough; the body is not drained).
+      await expect
+        .poll(
+          async () => {
+            const next = await chatRequest(app, "192.0.2.50");
+            await next.body?.cancel();
+            return next.status;
+          },
+          { timeout: 2_000, intervals: [100] },
+        )
+        .toBe(200);
+    } finally {
+      await app.stop();
+      await fake.close();
+    }
+  });
+});
