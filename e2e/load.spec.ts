@@ -1,0 +1,54 @@
+// 1,000 concurrent anonymous clients on the chat route: no 5xx, and health keeps answering meanwhile.
+import { expect, test } from "./fixtures";
+
+test.use({ appEnv: { OFFLINE_MODEL_DELAY_MS: "0" } });
+
+test("1,000 concurrent anonymous clients: every answer 200 or 429, health alive throughout", async ({
+  appUrl,
+}) => {
+  test.setTimeout(120_000);
+  const clients = 1_000;
+  const healthLatencies: number[] = [];
+  let flooding = true;
+  const healthProbe = (async () => {
+    while (flooding) {
+      const started = performance.now();
+      const res = await fetch(`${appUrl}/api/health`);
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      healthLatencies.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+
+  // 100 addresses x 10 clients: each address gets 5 replies and 5 refusals (or concurrency refusals).
+  const statuses = await Promise.all(
+    Array.from({ length: clients }, async (_, i) => {
+      const id = `load-${i}`;
+      const res = await fetch(`${appUrl}/api/chat/message`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": `100.64.${i % 100}.1` },
+        body: JSON.stringify({
+          id,
+          message: { id: `${id}-m`, role: "user", parts: [{ type: "text", text: `hi ${i}` }] },
+        }),
+      });
+      const body = await res.text();
+      if (res.status === 429) expect(JSON.parse(body)).toMatchObject({ error: "rate_limited" });
+      return res.status;
+    }),
+  );
+  flooding = false;
+  await healthProbe;
+
+  const byStatus: Record<number, number> = {};
+  for (const s of statuses) byStatus[s] = (byStatus[s] ?? 0) + 1;
+  expect(Object.keys(byStatus).filter((s) => Number(s) >= 500)).toEqual([]);
+  expect(Object.keys(byStatus).sort()).toEqual(["200", "429"]);
+  expect(byStatus[200]).toBeLessThanOrEqual(500);
+  expect(healthLatencies.length).toBeGreaterThan(0);
+  test.info().annotations.push({
+    type: "load",
+    description: `statuses ${JSON.stringify(byStatus)}, health probes ${healthLatencies.length}, max ${Math.round(Math.max(...healthLatencies))} ms`,
+  });
+});
