@@ -8,7 +8,7 @@ test.use({
 
 interface HostileCase {
   name: string;
-  body: string | Uint8Array;
+  body: string | Uint8Array<ArrayBuffer>;
   contentType?: string | null;
 }
 
@@ -21,7 +21,7 @@ const json = (value: unknown) => JSON.stringify(value);
 
 function corpus(): HostileCase[] {
   const cases: HostileCase[] = [];
-  const add = (name: string, body: string | Uint8Array, contentType?: string | null) =>
+  const add = (name: string, body: string | Uint8Array<ArrayBuffer>, contentType?: string | null) =>
     cases.push({ name, body, contentType });
 
   const malformed = [
