@@ -14,6 +14,8 @@ function buildCommit(): string {
 }
 
 const nextConfig: NextConfig = {
+  // Benchmarks build into their own folder so they never race a test build in the same checkout.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
   env: { APP_BUILD_COMMIT: buildCommit() },
