@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "./config";
+
+const SECRET = "x".repeat(32);
+
+describe("parseConfig", () => {
+  it("gives the documented defaults for an empty environment", () => {
+    const config = parseConfig({});
+    expect(config.rateLimit).toMatchObject({
+      perMinute: 5,
+      perHour: 60,
+      ipPerMinute: 30,
+      timeoutMs: 500,
+      failMode: "open",
+    });
+    expect(config.proxy).toEqual({ trustedHops: 1, ipv6Subnet: 64 });
+    expect(config.redis).toBeNull();
+    expect(config.maxConcurrentStreams).toBe(2);
+    expect(config.auth.trustUserIdHeader).toBe(false);
+  });
+
+  it("reads overrides, and 0 disables a layer", () => {
+    const config = parseConfig({
+      RATE_LIMIT_CHAT_PER_MIN: "0",
+      RATE_LIMIT_CHAT_PER_HOUR: "7",
+      TRUST_USER_ID_HEADER: "true",
+    });
+    expect(config.rateLimit.perMinute).toBe(0);
+    expect(config.rateLimit.perHour).toBe(7);
+    expect(config.auth.trustUserIdHeader).toBe(true);
+  });
+
+  it.each([
+    ["RATE_LIMIT_CHAT_PER_MIN", "-1"],
+    ["RATE_LIMIT_CHAT_PER_MIN", "2.5"],
+    ["RATE_LIMIT_CHAT_PER_HOUR", "sixty"],
+    ["RATE_LIMIT_CHAT_IP_PER_MIN", "1e3"],
+    ["RATE_LIMIT_TIMEOUT_MS", "0"],
+    ["RATE_LIMIT_FAIL_MODE", "sometimes"],
+    ["IPV6_SUBNET", "129"],
+    ["TRUST_USER_ID_HEADER", "yes"],
+    ["UPSTASH_REDIS_REST_URL", "not a url"],
+    ["AUTH_SECRET", "short"],
+  ])("rejects %s=%s with an error naming the variable", (variable, value) => {
+    expect(() => parseConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => parseConfig({ [variable]: value })).toThrow(variable);
+  });
+
+  it("requires AUTH_SECRET in production and a token with a REST URL", () => {
+    expect(() => parseConfig({ NODE_ENV: "production" })).toThrow("AUTH_SECRET");
+    expect(parseConfig({ NODE_ENV: "production", AUTH_SECRET: SECRET }).isProduction).toBe(true);
+    expect(() => parseConfig({ UPSTASH_REDIS_REST_URL: "https://x.upstash.io" })).toThrow(
+      "UPSTASH_REDIS_REST_TOKEN",
+    );
+  });
+
+  it("accepts the Vercel Marketplace names for Upstash", () => {
+    const config = parseConfig({ KV_REST_API_URL: "https://kv.example", KV_REST_API_TOKEN: "t" });
+    expect(config.redis).toEqual({ url: "https://kv.example", token: "t" });
+  });
+});
