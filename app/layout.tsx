@@ -2,8 +2,13 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import "./globals.css";
+import "@/components/styles/sidebar.css";
+import "@/components/styles/widgets.css";
+// After the sidebar/widget base rules: holds their phone overrides.
 import "@/components/styles/layout.css";
 import "@/components/styles/chat.css";
+import "@/components/styles/markdown.css";
+import "@/components/styles/composer.css";
 
 export const metadata: Metadata = {
   title: "Chat",

@@ -4,6 +4,7 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { ApiHttpError, api, CONVERSATION_ID_PATTERN, newConversationId } from "@/components/api";
 import { ChatPlaceholder } from "@/components/chat/chat-placeholder";
+import { focusComposer } from "@/components/focus";
 import { ModelBadge } from "@/components/header/model-badge";
 import { UsageMeter } from "@/components/header/usage-meter";
 import { Sidebar } from "@/components/sidebar/sidebar";
@@ -21,9 +22,6 @@ function setUrlConversation(id: string | null) {
   else url.searchParams.delete("c");
   window.history.replaceState(null, "", `${url.pathname}${url.search}${url.hash}`);
 }
-
-const focusComposer = () =>
-  window.requestAnimationFrame(() => document.getElementById("composer-input")?.focus());
 
 export function ChatApp() {
   const { session, conversations, usage, health, afterReply } = useAppData();
@@ -50,12 +48,15 @@ export function ChatApp() {
     return () => window.removeEventListener("keydown", onKey);
   }, [menuOpen, closeMenu]);
 
-  const newChat = useCallback(() => {
+  const startFresh = useCallback(() => {
     setCurrent({ id: newConversationId(), isNew: true });
     setUrlConversation(null);
+  }, []);
+  const newChat = useCallback(() => {
+    startFresh();
     setMenuOpen(false);
     focusComposer();
-  }, []);
+  }, [startFresh]);
 
   const select = useCallback((id: string) => {
     setCurrent((cur) => (cur?.id === id ? cur : { id, isNew: false }));
@@ -143,6 +144,7 @@ export function ChatApp() {
                 isNew={current.isNew}
                 onSend={onSend}
                 onSettled={onSettled}
+                onMissing={startFresh}
               />
             ) : (
               <ChatPlaceholder />

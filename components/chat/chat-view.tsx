@@ -13,6 +13,7 @@ type Props = {
   isNew: boolean;
   onSend: (conversationId: string) => void;
   onSettled: (result: { ok: boolean }) => void;
+  onMissing: () => void;
 };
 
 export function ChatView(props: Props) {

@@ -9,8 +9,7 @@ export function MessageItem({ message, incomplete, streaming }: Props) {
   const text = messageText(message);
   if (message.role === "user") {
     return (
-      <article className="msg msg-user" data-testid="message-user">
-        <h3 className="sr-only">You said</h3>
+      <article className="msg msg-user" data-testid="message-user" aria-label="You">
         <div className="bubble bubble-user">{text}</div>
       </article>
     );
@@ -18,8 +17,12 @@ export function MessageItem({ message, incomplete, streaming }: Props) {
   if (message.role !== "assistant") return null;
   const showIncomplete = incomplete || message.metadata?.incomplete === true;
   return (
-    <article className="msg msg-assistant" data-testid="message-assistant" aria-busy={streaming || undefined}>
-      <h3 className="sr-only">Assistant said</h3>
+    <article
+      className="msg msg-assistant"
+      data-testid="message-assistant"
+      aria-label="Assistant"
+      aria-busy={streaming || undefined}
+    >
       <div className="bubble bubble-assistant markdown">
         <MarkdownText text={text} />
         {streaming && <span className="caret" aria-hidden="true" />}

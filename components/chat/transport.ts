@@ -61,3 +61,17 @@ export function describeChatError(error: unknown, hadPartialReply: boolean): str
   if (error instanceof Error && error.message) return error.message;
   return "Something went wrong while getting a reply.";
 }
+
+export type Paywall = { used: number; budget: number; resetsAt: string; paywallUrl: string | null };
+
+/** The 402 body's details, defensively typed (missing fields become 0 / "" / null). */
+export function paywallFromError(error: unknown): Paywall {
+  const body: Record<string, unknown> = error instanceof ApiHttpError ? error.body : {};
+  const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
+  return {
+    used: num(body.used),
+    budget: num(body.budget),
+    resetsAt: typeof body.resets_at === "string" ? body.resets_at : "",
+    paywallUrl: typeof body.paywall_url === "string" && body.paywall_url ? body.paywall_url : null,
+  };
+}

@@ -4,10 +4,18 @@
 import { Chat, useChat } from "@ai-sdk/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiHttpError, api, type ChatMessage, messageText } from "@/components/api";
-import { classifyChatError, createChatTransport, describeChatError, MAX_MESSAGE_CHARS } from "./transport";
+import { focusComposer } from "@/components/focus";
+import {
+  classifyChatError,
+  createChatTransport,
+  describeChatError,
+  MAX_MESSAGE_CHARS,
+  type Paywall,
+  paywallFromError,
+} from "./transport";
 
 export type RateLimitNotice = { text: string; until: number };
-export type Paywall = { used: number; budget: number; resetsAt: string; paywallUrl: string | null };
+export type { Paywall };
 /** An inline error bubble. `retry` re-sends `text`; with `messageId` it replaces that unsent user message. */
 export type ChatFailure = { message: string; retry?: { text: string; messageId?: string } };
 export type LoadState = "loading" | "ready" | "error";
@@ -18,14 +26,12 @@ type Options = {
   isNew: boolean;
   onSend: (conversationId: string) => void;
   onSettled: (result: { ok: boolean }) => void;
+  /** The conversation in the URL doesn't exist (or isn't ours): the parent starts a fresh one. */
+  onMissing: () => void;
 };
 
-function num(value: unknown, fallback = 0): number {
-  return typeof value === "number" && Number.isFinite(value) ? value : fallback;
-}
-
 /** One conversation's chat. Mount it once per conversation (key the view by id): the Chat is created once. */
-export function useChatSession({ conversationId, isNew, onSend, onSettled }: Options) {
+export function useChatSession({ conversationId, isNew, onSend, onSettled, onMissing }: Options) {
   const [draft, setDraft] = useState("");
   const [loadState, setLoadState] = useState<LoadState>(isNew ? "ready" : "loading");
   const [rateLimit, setRateLimit] = useState<RateLimitNotice | null>(null);
@@ -73,18 +79,12 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
           text = messageText(last);
           instance.messages = instance.messages.filter((m) => m.id !== last.id);
         }
-        const body = error instanceof ApiHttpError ? error.body : undefined;
         if (kind === "rate_limited") {
           const seconds = Math.max(1, error instanceof ApiHttpError ? (error.retryAfterSeconds ?? 1) : 1);
           setRateLimit({ text, until: Date.now() + seconds * 1000 });
         } else if (kind === "payment_required") {
           restoreDraft(text);
-          setPaywall({
-            used: num(body?.used),
-            budget: num(body?.budget),
-            resetsAt: typeof body?.resets_at === "string" ? body.resets_at : "",
-            paywallUrl: typeof body?.paywall_url === "string" && body.paywall_url ? body.paywall_url : null,
-          });
+          setPaywall(paywallFromError(error));
         } else {
           restoreDraft(text);
           setFailure({ message: error.message });
@@ -126,13 +126,15 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
       })
       .catch((error: unknown) => {
         if (cancelled) return;
-        // 404: not stored (yet) or not ours — start it fresh under the same id.
-        setLoadState(error instanceof ApiHttpError && error.status === 404 ? "ready" : "error");
+        const missing = error instanceof ApiHttpError && error.status === 404;
+        // 404: never stored (reloaded before the first send) or not ours — start a fresh conversation.
+        setLoadState(missing ? "ready" : "error");
+        if (missing) onMissing();
       });
     return () => {
       cancelled = true;
     };
-  }, [conversationId, setMessages]);
+  }, [conversationId, setMessages, onMissing]);
 
   useEffect(() => {
     if (!initiallyNew.current) return loadHistory();
@@ -166,6 +168,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
     const { text, messageId } = failure.retry;
     const stillLast = messageId !== undefined && messages.at(-1)?.id === messageId;
     submit(text, stillLast ? messageId : undefined);
+    focusComposer();
   }, [failure, busy, messages, submit]);
 
   const sendAgain = useCallback(() => {
@@ -173,6 +176,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
     const { text } = rateLimit;
     setRateLimit(null);
     if (text) submit(text);
+    focusComposer();
   }, [rateLimit, busy, submit]);
 
   return {
@@ -184,7 +188,10 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
     draft,
     setDraft,
     send,
-    stop: () => void stop(),
+    stop: () => {
+      void stop();
+      focusComposer();
+    },
     rateLimit,
     sendAgain,
     paywall,

@@ -21,7 +21,6 @@ export function ModelBadge({ health, failed }: { health: Health | null; failed: 
       data-offline={offline || undefined}
       title={offline ? `${health.model} — canned replies, no real model` : `Model: ${health.model}`}
     >
-      <span className="sr-only">Model: </span>
       {offline ? "Offline demo model" : health.model}
       {health.status === "degraded" && (
         <span className="badge-dot" role="img" aria-label="(service degraded)" />

@@ -1,5 +1,5 @@
 // Conversation list: switch by link (?c=id, so open-in-new-tab works too) and delete with an inline confirm.
-import { type MouseEvent, useState } from "react";
+import { type KeyboardEvent, type MouseEvent, useCallback, useState } from "react";
 import type { ConversationSummary } from "@/components/api";
 
 type Props = {
@@ -13,6 +13,8 @@ type Props = {
 export function ConversationList({ conversations, failed, currentId, onSelect, onDelete }: Props) {
   const [confirming, setConfirming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
+  // Stable, so the confirm's Cancel button takes focus once when it appears, not on every re-render.
+  const focusOnMount = useCallback((el: HTMLButtonElement | null) => el?.focus(), []);
 
   const open = (event: MouseEvent<HTMLAnchorElement>, id: string) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || event.button !== 0) return;
@@ -27,6 +29,22 @@ export function ConversationList({ conversations, failed, currentId, onSelect, o
       setDeleting(null);
       setConfirming(null);
     }
+  };
+
+  /** Back to the trash button it came from, so keyboard users don't lose their place. */
+  const cancel = () => {
+    const id = confirming;
+    setConfirming(null);
+    window.requestAnimationFrame(() =>
+      document
+        .querySelector<HTMLElement>(
+          `[data-conversation-id="${CSS.escape(id ?? "")}"] [data-testid="delete-conversation"]`,
+        )
+        ?.focus(),
+    );
+  };
+  const onConfirmKey = (event: KeyboardEvent) => {
+    if (event.key === "Escape") cancel();
   };
 
   if (!conversations) {
@@ -47,6 +65,7 @@ export function ConversationList({ conversations, failed, currentId, onSelect, o
                   className="btn btn-small btn-danger"
                   data-testid="confirm-delete"
                   disabled={deleting === c.id}
+                  onKeyDown={onConfirmKey}
                   onClick={() => void remove(c.id)}
                 >
                   Delete
@@ -55,7 +74,9 @@ export function ConversationList({ conversations, failed, currentId, onSelect, o
                   type="button"
                   className="btn btn-small btn-ghost"
                   data-testid="cancel-delete"
-                  onClick={() => setConfirming(null)}
+                  ref={focusOnMount}
+                  onKeyDown={onConfirmKey}
+                  onClick={cancel}
                 >
                   Cancel
                 </button>
