@@ -1,4 +1,4 @@
-// Message composer: Enter sends, Shift+Enter adds a newline, 8,000-char cap with a counter near it, Stop while busy.
+// Message composer: Enter sends, Shift+Enter adds a newline, 8,000-char limit with a counter near it, Stop while busy.
 import { type FormEvent, type KeyboardEvent, useId } from "react";
 import { MAX_MESSAGE_CHARS } from "./transport";
 
@@ -18,6 +18,7 @@ export function Composer({ value, onChange, onSend, onStop, busy, disabled }: Pr
   const length = value.length;
   const canSend = !busy && !disabled && value.trim().length > 0 && length <= MAX_MESSAGE_CHARS;
 
+  // No maxLength on the textarea: an over-long paste isn't silently cut; the counter turns red and Send waits.
   const submit = () => {
     if (canSend && onSend(value)) onChange("");
   };
@@ -44,7 +45,7 @@ export function Composer({ value, onChange, onSend, onStop, busy, disabled }: Pr
           rows={1}
           placeholder="Message the assistant…"
           value={value}
-          maxLength={MAX_MESSAGE_CHARS}
+          aria-invalid={length > MAX_MESSAGE_CHARS || undefined}
           aria-describedby={length >= COUNTER_FROM ? counterId : undefined}
           onChange={(event) => onChange(event.target.value)}
           onKeyDown={onKeyDown}
@@ -87,9 +88,10 @@ export function Composer({ value, onChange, onSend, onStop, busy, disabled }: Pr
         {length >= COUNTER_FROM && (
           <span
             id={counterId}
-            className={length >= MAX_MESSAGE_CHARS ? "counter counter-max" : "counter"}
+            className={length > MAX_MESSAGE_CHARS ? "counter counter-max" : "counter"}
             data-testid="char-counter"
           >
+            {length > MAX_MESSAGE_CHARS && "Too long — "}
             {length.toLocaleString("en-US")} / {MAX_MESSAGE_CHARS.toLocaleString("en-US")}
           </span>
         )}

@@ -3,11 +3,15 @@ import { memo } from "react";
 import Markdown, { type Components } from "react-markdown";
 
 const components: Components = {
-  a: ({ node: _node, href, children, ...rest }) => (
-    <a {...rest} href={href} target="_blank" rel="noopener noreferrer nofollow">
-      {children}
-    </a>
-  ),
+  // Unsafe URLs (javascript: etc.) arrive here emptied by react-markdown's urlTransform: render plain text.
+  a: ({ node: _node, href, children, ...rest }) =>
+    href ? (
+      <a {...rest} href={href} target="_blank" rel="noopener noreferrer nofollow">
+        {children}
+      </a>
+    ) : (
+      <span>{children}</span>
+    ),
   // Images from model output could be used for tracking/exfiltration: show them as links instead.
   img: ({ src, alt }) =>
     typeof src === "string" && src ? (
