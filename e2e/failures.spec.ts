@@ -1,0 +1,83 @@
+// Failures other than limits: a model stream cut mid-reply (real upstream), network down, 5xx — never the paywall.
+import { type FakeOpenAI, startFakeOpenAI } from "../test/support/fake-openai";
+import { expect, test } from "./fixtures";
+import { type AppServer, startApp } from "./support/app-server";
+
+test.describe("against a model that drops the connection mid-reply", () => {
+  let fake: FakeOpenAI;
+  let app: AppServer;
+
+  test.beforeAll(async () => {
+    fake = await startFakeOpenAI({
+      reply: "Partial answer that will be cut off soon, sorry about that.",
+      chunkDelayMs: 20,
+    });
+    app = await startApp({ OPENAI_BASE_URL: fake.baseURL, AI_MODEL: "fake-model" });
+  });
+  test.afterAll(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+
+  test("the partial reply stays visible, marked incomplete, with a distinct error and Retry", async ({
+    page,
+  }) => {
+    fake.set({ dropAfterChunks: 4 });
+    await page.goto(app.url);
+    const composer = page.getByTestId("composer-input");
+    await composer.fill("tell me something long");
+    await composer.press("Enter");
+
+    const error = page.getByTestId("chat-error");
+    await expect(error).toBeVisible({ timeout: 20_000 });
+    await expect(error).toHaveAttribute("role", "alert");
+    const reply = page.getByTestId("message-assistant").last();
+    await expect(reply).toContainText("Partial answer");
+    await expect(page.getByTestId("incomplete-marker")).toBeVisible();
+    await expect(page.getByTestId("paywall")).toBeHidden();
+    await expect(page.getByTestId("rate-limit-bubble")).toHaveCount(0);
+
+    // The upstream recovers: Retry gets a whole answer.
+    fake.set({ dropAfterChunks: undefined });
+    await error.getByTestId("retry").click();
+    await expect(page.getByTestId("chat-error")).toHaveCount(0, { timeout: 20_000 });
+    await expect(page.getByTestId("message-assistant").last()).toHaveText(
+      "Partial answer that will be cut off soon, sorry about that.",
+    );
+  });
+});
+
+test("network down and a 503 show a retryable inline error, never the paywall, and keep the text", async ({
+  page,
+}) => {
+  await page.goto("/");
+  const composer = page.getByTestId("composer-input");
+  await expect(composer).toBeVisible();
+
+  await page.route("**/api/chat/message", (route) => route.abort("internetdisconnected"));
+  await composer.fill("are you there?");
+  await composer.press("Enter");
+  const error = page.getByTestId("chat-error");
+  await expect(error).toBeVisible();
+  await expect(page.getByTestId("paywall")).toBeHidden();
+  await expect(page.getByTestId("message-user")).toHaveText(["are you there?"]);
+
+  await page.unroute("**/api/chat/message");
+  await page.route("**/api/chat/message", (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: "application/json",
+      headers: { "Retry-After": "5" },
+      body: JSON.stringify({ error: "unavailable", message: "Chat is briefly unavailable." }),
+    }),
+  );
+  await error.getByTestId("retry").click();
+  await expect(page.getByTestId("chat-error")).toContainText("briefly unavailable");
+  await expect(page.getByTestId("paywall")).toBeHidden();
+
+  await page.unroute("**/api/chat/message");
+  await page.getByTestId("chat-error").getByTestId("retry").click();
+  await expect(page.getByTestId("chat-error")).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.getByTestId("message-user")).toHaveText(["are you there?"]);
+  await expect(page.getByTestId("message-assistant")).toHaveCount(1);
+});
