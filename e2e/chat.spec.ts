@@ -19,11 +19,11 @@ test("a new user sends a message, sees it stream, finds it after reload, opens a
   // While streaming: Stop is offered, and the reply grows word by word.
   await expect(page.getByTestId("stop-button")).toBeVisible();
   await expect(reply).toContainText("offline demo model");
-  const early = (await reply.innerText()).length;
-  await expect.poll(async () => (await reply.innerText()).length).toBeGreaterThan(early);
+  const early = ((await reply.textContent()) ?? "").length;
+  await expect.poll(async () => ((await reply.textContent()) ?? "").length).toBeGreaterThan(early);
   await expect(page.getByTestId("send-button")).toBeVisible({ timeout: 20_000 });
   await expect(reply).toContainText("What does a token bucket do?");
-  const finalReply = await reply.innerText();
+  const finalReply = (await reply.textContent()) ?? "";
   await expect(page.getByTestId("incomplete-marker")).toHaveCount(0);
 
   // Shift+Enter makes a newline instead of sending.

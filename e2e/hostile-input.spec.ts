@@ -63,10 +63,10 @@ function corpus(): HostileCase[] {
     "]]]]",
     '{"a":"b""c":1}',
   ];
-  malformed.forEach((body, i) => add(`malformed #${i}`, body));
+  for (const [i, body] of malformed.entries()) add(`malformed #${i}`, body);
 
   const wrongTop = [null, true, false, 0, 1.5, -1, "string", [], [1, 2], {}, { id: "x" }, { message: {} }];
-  wrongTop.forEach((v, i) => add(`wrong top-level #${i}`, json(v)));
+  for (const [i, v] of wrongTop.entries()) add(`wrong top-level #${i}`, json(v));
 
   const badIds = [
     null,
@@ -91,12 +91,11 @@ function corpus(): HostileCase[] {
   }
 
   const badMessages = [null, "hi", 1, [], true, { role: "user" }, { parts: [] }];
-  badMessages.forEach((message, i) => add(`bad message #${i}`, json({ id: "c", message })));
+  for (const [i, message] of badMessages.entries()) add(`bad message #${i}`, json({ id: "c", message }));
 
   const badRoles = ["assistant", "system", "tool", "User", "", 1, null, ["user"], { user: true }];
-  badRoles.forEach((role, i) =>
-    add(`bad role #${i}`, json({ id: "c", message: { ...valid("x").message, role } })),
-  );
+  for (const [i, role] of badRoles.entries())
+    add(`bad role #${i}`, json({ id: "c", message: { ...valid("x").message, role } }));
 
   const badParts = [
     null,
@@ -119,12 +118,11 @@ function corpus(): HostileCase[] {
     [{ type: "text", text: { a: 1 } }],
     Array.from({ length: 21 }, () => ({ type: "text", text: "x" })),
   ];
-  badParts.forEach((parts, i) =>
-    add(`bad parts #${i}`, json({ id: "c", message: { ...valid("x").message, parts } })),
-  );
+  for (const [i, parts] of badParts.entries())
+    add(`bad parts #${i}`, json({ id: "c", message: { ...valid("x").message, parts } }));
 
   const emptyTexts = ["", " ", "\n", "\t\t", " \n \r\n ", "\u00a0".repeat(0)];
-  emptyTexts.forEach((t, i) => add(`empty text #${i}`, json(valid(t))));
+  for (const [i, t] of emptyTexts.entries()) add(`empty text #${i}`, json(valid(t)));
   add("text over 8000 chars", json(valid("a".repeat(8001))));
   add(
     "two parts over 8000 chars together",
@@ -159,16 +157,16 @@ function corpus(): HostileCase[] {
     '{"id":{"__proto__":"c"},"message":{}}',
     '{"id":"__proto__","message":{"id":"constructor","role":"admin","parts":[]}}',
   ];
-  pollution.forEach((body, i) => add(`prototype pollution #${i}`, body));
+  for (const [i, body] of pollution.entries()) add(`prototype pollution #${i}`, body);
 
   add("deeply nested arrays", "[".repeat(100_000) + "]".repeat(100_000));
-  add("deeply nested objects", '{"a":'.repeat(50_000) + "1" + "}".repeat(50_000));
+  add("deeply nested objects", `${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}`);
   add(
     "deep nesting inside message",
-    json({ id: "c", message: JSON.parse('{"a":'.repeat(1_000) + "1" + "}".repeat(1_000)) }),
+    json({ id: "c", message: JSON.parse(`${'{"a":'.repeat(1_000)}1${"}".repeat(1_000)}`) }),
   );
   add("wide object", json(Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`k${i}`, i]))));
-  add("huge number", '{"id":1' + "0".repeat(5_000) + "}");
+  add("huge number", `{"id":1${"0".repeat(5_000)}}`);
   add("long string key", `{"${"k".repeat(60_000)}":1}`);
 
   const invalidUtf8 = [

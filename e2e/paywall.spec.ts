@@ -26,7 +26,7 @@ test("exhausting a tiny budget opens the paywall with usage, reset time and upgr
   await expect(dialog).toHaveAttribute("role", "dialog");
   await expect(page.getByTestId("paywall-budget")).toHaveText("60");
   expect(
-    Number((await page.getByTestId("paywall-used").innerText()).replace(/\D/g, "")),
+    Number(((await page.getByTestId("paywall-used").textContent()) ?? "").replace(/\D/g, "")),
   ).toBeGreaterThanOrEqual(60);
   await expect(page.getByTestId("paywall-resets")).toHaveAttribute("datetime", /T00:00:00\.000Z$/);
   await expect(page.getByTestId("paywall-upgrade")).toHaveAttribute(

@@ -35,7 +35,7 @@ async function sendAndWait(page: Page, text: string) {
 }
 
 async function noticeSeconds(page: Page): Promise<number> {
-  const text = (await page.getByTestId("rate-limit-notice").innerText()).trim();
+  const text = ((await page.getByTestId("rate-limit-notice").textContent()) ?? "").trim();
   const match = NOTICE.exec(text);
   if (!match) throw new Error(`unexpected notice text: ${text}`);
   return Number(match[1]);
