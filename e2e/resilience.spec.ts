@@ -28,28 +28,32 @@ async function health(app: AppServer) {
   return (await (await fetch(`${app.url}/api/health`)).json()) as { status: string };
 }
 
-test.describe("Redis outage, fail-open (default)", () => {
-  let stack: RedisStack;
-  let app: AppServer;
-
+/** A production server on a real Redis (through the REST endpoint) that the test can stop and restart. */
+function useRedisBackedApp(env: Record<string, string>) {
+  const handle = {} as { stack: RedisStack; app: AppServer };
   test.beforeAll(async () => {
-    stack = await startRedisStack();
-    app = await startApp({
-      UPSTASH_REDIS_REST_URL: stack.restUrl,
-      UPSTASH_REDIS_REST_TOKEN: stack.restToken,
+    handle.stack = await startRedisStack();
+    handle.app = await startApp({
+      UPSTASH_REDIS_REST_URL: handle.stack.restUrl,
+      UPSTASH_REDIS_REST_TOKEN: handle.stack.restToken,
       RATE_LIMIT_TIMEOUT_MS: String(TIMEOUT_MS),
-      RATE_LIMIT_CHAT_PER_MIN: "3",
-      CHAT_MAX_CONCURRENT_STREAMS: "0",
       OFFLINE_MODEL_DELAY_MS: "0",
+      ...env,
     });
   });
   test.afterAll(async () => {
-    await app?.stop();
-    await stack?.stop();
+    await handle.app?.stop();
+    await handle.stack?.stop();
   });
+  return handle;
+}
+
+test.describe("Redis outage, fail-open (default)", () => {
+  const ctx = useRedisBackedApp({ RATE_LIMIT_CHAT_PER_MIN: "3", CHAT_MAX_CONCURRENT_STREAMS: "0" });
 
   test("no 5xx and bounded latency while Redis is down; health degraded, then ok and limiting again", async () => {
     test.setTimeout(60_000);
+    const { app, stack } = ctx;
     const answers: { status: number; ms: number; phase: string }[] = [];
     let phase = "up";
     let ipCounter = 0;
@@ -93,25 +97,10 @@ test.describe("Redis outage, fail-open (default)", () => {
 });
 
 test.describe("Redis outage, fail-closed", () => {
-  let stack: RedisStack;
-  let app: AppServer;
-
-  test.beforeAll(async () => {
-    stack = await startRedisStack();
-    app = await startApp({
-      UPSTASH_REDIS_REST_URL: stack.restUrl,
-      UPSTASH_REDIS_REST_TOKEN: stack.restToken,
-      RATE_LIMIT_TIMEOUT_MS: String(TIMEOUT_MS),
-      RATE_LIMIT_FAIL_MODE: "closed",
-      OFFLINE_MODEL_DELAY_MS: "0",
-    });
-  });
-  test.afterAll(async () => {
-    await app?.stop();
-    await stack?.stop();
-  });
+  const ctx = useRedisBackedApp({ RATE_LIMIT_FAIL_MODE: "closed" });
 
   test("answers 503 JSON with Retry-After while Redis is down, and recovers", async () => {
+    const { app, stack } = ctx;
     const first = await timed(app, "192.0.2.10");
     expect(first.status, app.output()).toBe(200);
     await stack.stopRedis();

@@ -17,26 +17,19 @@ export class ConfigError extends Error {
 
 const blankToUndefined = (value: unknown) =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
-const nonNegativeInt = (fallback: number) =>
+/** A whole number in [min, max] written in plain digits (no signs, decimals or exponents). */
+const wholeNumber = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(
     blankToUndefined,
     z
       .string()
-      .regex(/^\d+$/, "must be a whole number >= 0")
+      .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
       .transform(Number)
-      .pipe(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER))
+      .pipe(z.number().int().min(min, `must be >= ${min}`).max(max, `must be <= ${max}`))
       .default(fallback),
   );
-const positiveInt = (fallback: number) =>
-  z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .regex(/^\d+$/, "must be a whole number >= 1")
-      .transform(Number)
-      .pipe(z.number().int().min(1, "must be >= 1"))
-      .default(fallback),
-  );
+const nonNegativeInt = (fallback: number) => wholeNumber(fallback, 0);
+const positiveInt = (fallback: number) => wholeNumber(fallback, 1);
 const bool = (fallback: boolean) =>
   z.preprocess(
     blankToUndefined,
@@ -67,15 +60,7 @@ const envSchema = z.object({
     z.enum(["open", "closed"], { message: "must be open or closed" }).default("open"),
   ),
   TRUSTED_PROXY_HOPS: nonNegativeInt(1),
-  IPV6_SUBNET: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .regex(/^\d+$/, "must be a whole number")
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(128, "must be between 1 and 128"))
-      .default(64),
-  ),
+  IPV6_SUBNET: wholeNumber(64, 1, 128),
   AUTH_SECRET: z.preprocess(
     blankToUndefined,
     z.string().min(32, "must be at least 32 characters").optional(),
