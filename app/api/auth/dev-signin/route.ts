@@ -2,6 +2,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { getConfig } from "@/lib/config";
+import { parseWith, readJsonBody } from "@/lib/http/body";
 import { ApiError, withErrorHandling } from "@/lib/http/errors";
 import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/identity/cookies";
 import { DEFAULT_USER_TOKEN_TTL_SECONDS, issueUserToken, type VerifiedUser } from "@/lib/identity/jwt";
@@ -14,6 +15,8 @@ const bodySchema = z.object({
     .max(40, "name must be at most 40 characters")
     .regex(/^[A-Za-z0-9 ._-]+$/, "name may only contain letters, digits, spaces and . _ -"),
 });
+
+const MAX_BODY_BYTES = 4 * 1024;
 
 function requireEnabled(): void {
   // 404 rather than 403: when disabled, the endpoint should not appear to exist.
@@ -34,23 +37,10 @@ function userResponse(user: VerifiedUser | null): NextResponse {
 
 export const POST = withErrorHandling(async (request: Request) => {
   requireEnabled();
-  // JSON only: a cross-site form or no-cors fetch can't send application/json without a CORS
-  // preflight, so another site can't sign a visitor in as someone else (login CSRF).
-  const contentType = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw new ApiError("unsupported_media_type", "Send the body as application/json.");
-  }
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    throw new ApiError("bad_request", "Request body must be valid JSON.");
-  }
-  const parsed = bodySchema.safeParse(body);
-  if (!parsed.success) {
-    throw new ApiError("bad_request", parsed.error.issues[0]?.message ?? "Invalid name.");
-  }
-  const name = parsed.data.name.replace(/\s+/g, " ");
+  // JSON only (readJsonBody insists): a cross-site form or no-cors fetch can't send application/json without
+  // a CORS preflight, so another site can't sign a visitor in as someone else (login CSRF).
+  const { name: rawName } = parseWith(bodySchema, await readJsonBody(request, MAX_BODY_BYTES));
+  const name = rawName.replace(/\s+/g, " ");
   const user: VerifiedUser = { id: `dev-${slug(name)}`, name };
   const token = await issueUserToken(user, DEFAULT_USER_TOKEN_TTL_SECONDS);
   const response = userResponse(user);
@@ -58,8 +48,8 @@ export const POST = withErrorHandling(async (request: Request) => {
   return response;
 });
 
+// Signing out always works, even after AUTH_DEV_SIGNIN was turned off: clearing a cookie grants nothing.
 export const DELETE = withErrorHandling(async (_request: Request) => {
-  requireEnabled();
   const response = userResponse(null);
   response.cookies.set(SESSION_COOKIE, "", sessionCookieOptions(0));
   return response;
