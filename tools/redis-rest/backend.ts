@@ -152,12 +152,25 @@ export class RedisBackend {
 
   /** Non-atomic batch, executed in order. A pipeline with a blocking command gets its own connection. */
   async pipeline(commands: string[][]): Promise<Outcome[]> {
-    const prepared = commands.map((c) => this.#prepare(c));
+    // An unsupported command fails on its own, like any other command error in a pipeline.
+    const prepared = commands.map((c): Prepared | Outcome => {
+      try {
+        return this.#prepare(c);
+      } catch (err) {
+        if (err instanceof HttpError) return { ok: false, error: err.message };
+        throw err;
+      }
+    });
     const run = async (c: Client): Promise<Outcome[]> => {
-      const settled = await Promise.allSettled(prepared.map((p) => c.sendCommand(p.args, CMD_OPTS)));
-      return settled.map((r, i) => RedisBackend.#finish(prepared[i] as Prepared, toOutcome(r)));
+      const settled = await Promise.allSettled(
+        prepared.map((p) => ("args" in p ? c.sendCommand(p.args, CMD_OPTS) : Promise.resolve(p))),
+      );
+      return settled.map((r, i) => {
+        const p = prepared[i] as Prepared | Outcome;
+        return "args" in p ? RedisBackend.#finish(p, toOutcome(r)) : p;
+      });
     };
-    return prepared.some((p) => p.blocking) ? this.#dedicated(run) : run(this.#client);
+    return prepared.some((p) => "args" in p && p.blocking) ? this.#dedicated(run) : run(this.#client);
   }
 
   /**

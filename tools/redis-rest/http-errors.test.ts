@@ -80,6 +80,10 @@ describe("bad input", () => {
       json: { error: /not supported/ },
     });
     expect((await call("/multi-exec", '[["MULTI"]]')).status).toBe(400);
+    expect(await call("/pipeline", '[["PING"],["SELECT","1"],["PING"]]')).toEqual({
+      status: 200,
+      json: [{ result: "PONG" }, { error: expect.stringMatching(/not supported/) }, { result: "PONG" }],
+    });
   });
 
   it("404 for unknown routes, 405 for other methods", async () => {

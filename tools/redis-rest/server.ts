@@ -55,6 +55,9 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
       ),
     );
     req.on("error", reject);
+    req.on("close", () => {
+      if (!req.complete) reject(new HttpError(400, "ERR request aborted"));
+    });
   });
 }
 

@@ -1,4 +1,4 @@
-// Integration tests: the real @upstash/redis client against the endpoint and a real redis-server.
+// Integration tests: the real @upstash/redis client (single requests and auto-pipelining) against the endpoint.
 import { Redis } from "@upstash/redis";
 import { createClient } from "redis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -6,12 +6,10 @@ import { type RedisStack, startRedisStack } from "../../test/support/redis";
 import { sha1 } from "./scripts";
 
 let stack: RedisStack;
-let redis: Redis;
 let direct: ReturnType<typeof createClient>;
 
 beforeAll(async () => {
   stack = await startRedisStack();
-  redis = new Redis({ url: stack.restUrl, token: stack.restToken, retry: false });
   direct = createClient({ url: stack.redisUrl });
   await direct.connect();
 });
@@ -29,181 +27,126 @@ function post(path: string, body: unknown): Promise<Response> {
   });
 }
 
-describe("basic commands", () => {
-  it("GET / SET with EX and NX / INCR / EXPIRE / DEL", async () => {
-    expect(await redis.set("k", "v")).toBe("OK");
-    expect(await redis.get("k")).toBe("v");
-    expect(await redis.set("k", "w", { nx: true })).toBeNull();
-    expect(await redis.get("k")).toBe("v");
-    expect(await redis.set("e", "x", { ex: 100 })).toBe("OK");
-    expect(await direct.ttl("e")).toBeGreaterThan(90);
-    expect(await redis.incr("n")).toBe(1);
-    expect(await redis.incrby("n", 5)).toBe(6);
-    expect(await redis.expire("n", 50)).toBe(1);
-    expect(await redis.ttl("n")).toBeGreaterThan(40);
-    expect(await redis.del("k", "n", "missing")).toBe(2);
-    expect(await redis.get("k")).toBeNull();
-    await expect(redis.incr("e")).rejects.toThrow(/ERR value is not an integer/);
-  });
-
-  it("HSET / HGETALL and ZADD / ZRANGE with scores", async () => {
-    expect(await redis.hset("h", { a: "x", b: 2 })).toBe(2);
-    expect(await redis.hgetall("h")).toEqual({ a: "x", b: 2 });
-    expect(await redis.hgetall("nope")).toBeNull();
-    expect(
-      await redis.zadd(
-        "z",
-        { score: 10, member: "c" },
-        { score: 1, member: "a" },
-        { score: 2.5, member: "b" },
-      ),
-    ).toBe(3);
-    expect(await redis.zrange("z", 0, -1, { withScores: true })).toEqual(["a", 1, "b", 2.5, "c", 10]);
-    expect(await redis.zrange("z", 0, -1)).toEqual(["a", "b", "c"]);
-  });
-
-  it("sends status OK verbatim and bulk strings base64-encoded", async () => {
-    expect(await (await post("/", ["SET", "s", "OK"])).json()).toEqual({ result: "OK" });
-    expect(await (await post("/", ["GET", "s"])).json()).toEqual({
-      result: Buffer.from("OK").toString("base64"),
-    });
-    expect(await (await post("/", ["TYPE", "s"])).json()).toEqual({
-      result: Buffer.from("string").toString("base64"),
+// @upstash/redis 1.39 auto-pipelines by default (every command goes through POST /pipeline);
+// with it off, each command is its own POST /. Run everything both ways.
+describe.each([false, true])("enableAutoPipelining: %s", (auto) => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis({
+      url: stack.restUrl,
+      token: stack.restToken,
+      retry: false,
+      enableAutoPipelining: auto,
     });
   });
-});
 
-describe("scripts", () => {
-  const flagged = "#!lua flags=allow-key-locking\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])";
+  describe("basic commands", () => {
+    it("GET / SET with EX and NX / INCR / EXPIRE / DEL", async () => {
+      expect(await redis.set("k", "v")).toBe("OK");
+      expect(await redis.get("k")).toBe("v");
+      expect(await redis.set("k", "w", { nx: true })).toBeNull();
+      expect(await redis.get("k")).toBe("v");
+      expect(await redis.set("e", "x", { ex: 100 })).toBe("OK");
+      expect(await direct.ttl("e")).toBeGreaterThan(90);
+      expect(await redis.incr("n")).toBe(1);
+      expect(await redis.incrby("n", 5)).toBe(6);
+      expect(await redis.expire("n", 50)).toBe(1);
+      expect(await redis.ttl("n")).toBeGreaterThan(40);
+      expect(await redis.del("k", "n", "missing")).toBe(2);
+      expect(await redis.get("k")).toBeNull();
+      await expect(redis.incr("e")).rejects.toThrow(/ERR value is not an integer/);
+    });
 
-  it("EVAL returns nested arrays, strings and numbers", async () => {
-    expect(await redis.eval("return {KEYS[1], ARGV[1], 42, {'x'}}", ["k1"], ["a1"])).toEqual([
-      "k1",
-      "a1",
-      42,
-      ["x"],
-    ]);
+    it("HSET / HGETALL and ZADD / ZRANGE with scores", async () => {
+      expect(await redis.hset("h", { a: "x", b: 2 })).toBe(2);
+      expect(await redis.hgetall("h")).toEqual({ a: "x", b: 2 });
+      expect(await redis.hgetall("nope")).toBeNull();
+      expect(
+        await redis.zadd(
+          "z",
+          { score: 10, member: "c" },
+          { score: 1, member: "a" },
+          { score: 2.5, member: "b" },
+        ),
+      ).toBe(3);
+      expect(await redis.zrange("z", 0, -1, { withScores: true })).toEqual(["a", 1, "b", 2.5, "c", 10]);
+      expect(await redis.zrange("z", 0, -1)).toEqual(["a", "b", "c"]);
+    });
+
+    it("sends status OK verbatim and bulk strings base64-encoded", async () => {
+      expect(await (await post("/", ["SET", "s", "OK"])).json()).toEqual({ result: "OK" });
+      expect(await (await post("/", ["GET", "s"])).json()).toEqual({
+        result: Buffer.from("OK").toString("base64"),
+      });
+      expect(await (await post("/", ["TYPE", "s"])).json()).toEqual({
+        result: Buffer.from("string").toString("base64"),
+      });
+    });
   });
 
-  it("EVAL of a script with allow-key-locking works on stock Redis", async () => {
-    expect(await redis.eval(flagged, ["c"], [3])).toBe(3);
-    await expect(direct.sendCommand(["EVAL", flagged, "1", "c", "1"])).rejects.toThrow(/allow-key-locking/);
+  describe("scripts", () => {
+    const flagged = "#!lua flags=allow-key-locking\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])";
+
+    it("EVAL returns nested arrays, strings and numbers", async () => {
+      expect(await redis.eval("return {KEYS[1], ARGV[1], 42, {'x'}}", ["k1"], ["a1"])).toEqual([
+        "k1",
+        "a1",
+        42,
+        ["x"],
+      ]);
+    });
+
+    it("EVAL of a script with allow-key-locking works on stock Redis", async () => {
+      expect(await redis.eval(flagged, ["c"], [3])).toBe(3);
+      await expect(direct.sendCommand(["EVAL", flagged, "1", "c", "1"])).rejects.toThrow(/allow-key-locking/);
+    });
+
+    it("SCRIPT LOAD returns the client's SHA1 and EVALSHA / SCRIPT EXISTS accept it", async () => {
+      const sha = await redis.scriptLoad(flagged);
+      expect(sha).toBe(sha1(flagged));
+      expect(await redis.scriptExists(sha)).toEqual([1]);
+      expect(await redis.evalsha(sha, ["c"], [2])).toBe(2);
+      expect(await redis.evalsha(sha, ["c"], [2])).toBe(4);
+      expect(await direct.scriptExists(sha1("#!lua\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])"))).toEqual(
+        [1],
+      );
+      await expect(redis.evalsha("0".repeat(40), [], [])).rejects.toThrow(/NOSCRIPT/);
+    });
   });
 
-  it("SCRIPT LOAD returns the client's SHA1 and EVALSHA / SCRIPT EXISTS accept it", async () => {
-    const sha = await redis.scriptLoad(flagged);
-    expect(sha).toBe(sha1(flagged));
-    expect(await redis.scriptExists(sha)).toEqual([1]);
-    expect(await redis.evalsha(sha, ["c"], [2])).toBe(2);
-    expect(await redis.evalsha(sha, ["c"], [2])).toBe(4);
-    expect(await direct.scriptExists(sha1("#!lua\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])"))).toEqual([
-      1,
-    ]);
-    await expect(redis.evalsha("0".repeat(40), [], [])).rejects.toThrow(/NOSCRIPT/);
-  });
-});
+  describe("values and encodings", () => {
+    const values = [
+      "emoji 😀🚀 ünïcødé 漢字",
+      "nul\u0000in\u0000the middle",
+      "high \u00ff\u00fe\u0080\u0100 bytes",
+      " ",
+    ];
 
-describe("pipeline and multi-exec", () => {
-  it("pipelines return per-command results and errors", async () => {
-    const p = redis.pipeline().set("a", "1").incr("a").hset("a", { f: 1 }).get("a");
-    const res = await p.exec({ keepErrors: true });
-    expect(res.map((r) => r.result)).toEqual(["OK", 2, undefined, 2]);
-    expect(res[2]?.error).toMatch(/WRONGTYPE/);
-    await expect(redis.pipeline().set("b", "x").incr("b").exec()).rejects.toThrow(
-      /Command 2 \[ incr \] failed/,
-    );
-  });
+    it("round-trips unicode, NUL and high code points in keys and values", async () => {
+      for (const [i, v] of values.entries()) {
+        const key = `k:😀:${i}`;
+        expect(await redis.set(key, v)).toBe("OK");
+        expect(await redis.get(key)).toBe(v);
+        expect(await direct.get(key)).toBe(v);
+      }
+      expect(await redis.mget(...values.map((_, i) => `k:😀:${i}`), "missing")).toEqual([...values, null]);
+    });
 
-  it("multi-exec returns results; runtime errors do not roll back (Redis semantics)", async () => {
-    expect(await redis.multi().set("m", "1").incr("m").get("m").exec()).toEqual(["OK", 2, 2]);
-    const res = await redis.multi().set("a", "1").hget("a", "f").set("b", "2").exec({ keepErrors: true });
-    expect(res[1]?.error).toMatch(/WRONGTYPE/);
-    expect(await direct.mGet(["a", "b"])).toEqual(["1", "2"]);
-  });
+    it("returns arbitrary binary bulk strings byte-exact (base64)", async () => {
+      const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x80, 0x0a, 0xc3]);
+      await direct.set("bin", bytes);
+      const body = (await (await post("/", ["GET", "bin"])).json()) as { result: string };
+      expect(Buffer.from(body.result, "base64")).toEqual(bytes);
+      const arr = (await (await post("/", ["MGET", "bin", "none"])).json()) as { result: [string, null] };
+      expect(Buffer.from(arr.result[0], "base64")).toEqual(bytes);
+      expect(arr.result[1]).toBeNull();
+    });
 
-  it("a command rejected while queueing aborts the whole transaction", async () => {
-    const res = await post("/multi-exec", [["SET", "q1", "1"], ["NOSUCHCMD"], ["SET", "q2", "2"]]);
-    expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(/^EXECABORT/);
-    expect(await direct.exists(["q1", "q2"])).toBe(0);
-  });
-
-  /** Counts distinct intermediate values of `key` seen by a direct Redis client while `work` runs. */
-  async function observe(key: string, n: number, work: () => Promise<unknown>): Promise<Set<string | null>> {
-    const seen = new Set<string | null>();
-    let done = false;
-    const watcher = (async () => {
-      while (!done) seen.add((await direct.get(key)) as string | null);
-    })();
-    await work();
-    done = true;
-    await watcher;
-    seen.delete(null);
-    seen.delete(String(n));
-    return seen;
-  }
-
-  it("multi-exec is atomic for a concurrent observer (a plain pipeline is not)", async () => {
-    const n = 20_000;
-    const cmds = Array.from({ length: n }, () => ["INCR", "atomic"]);
-    const inTx = await observe("atomic", n, async () =>
-      expect((await post("/multi-exec", cmds)).status).toBe(200),
-    );
-    expect([...inTx]).toEqual([]);
-    expect(await direct.get("atomic")).toBe(String(n));
-    // Control: the same observer does see half-applied states of a non-atomic pipeline.
-    await direct.del("atomic");
-    const inPipeline = await observe("atomic", n, () => post("/pipeline", cmds));
-    expect(inPipeline.size).toBeGreaterThan(0);
-  });
-});
-
-describe("values and encodings", () => {
-  const values = [
-    "emoji 😀🚀 ünïcødé 漢字",
-    "nul\u0000in\u0000the middle",
-    "high \u00ff\u00fe\u0080\u0100 bytes",
-    " ",
-  ];
-
-  it("round-trips unicode, NUL and high code points in keys and values", async () => {
-    for (const [i, v] of values.entries()) {
-      const key = `k:😀:${i}`;
-      expect(await redis.set(key, v)).toBe("OK");
-      expect(await redis.get(key)).toBe(v);
-      expect(await direct.get(key)).toBe(v);
-    }
-    expect(await redis.mget(...values.map((_, i) => `k:😀:${i}`), "missing")).toEqual([...values, null]);
-  });
-
-  it("returns arbitrary binary bulk strings byte-exact (base64)", async () => {
-    const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x80, 0x0a, 0xc3]);
-    await direct.set("bin", bytes);
-    const body = (await (await post("/", ["GET", "bin"])).json()) as { result: string };
-    expect(Buffer.from(body.result, "base64")).toEqual(bytes);
-    const arr = (await (await post("/", ["MGET", "bin", "none"])).json()) as { result: [string, null] };
-    expect(Buffer.from(arr.result[0], "base64")).toEqual(bytes);
-    expect(arr.result[1]).toBeNull();
-  });
-
-  it("works without base64 (responseEncoding: false)", async () => {
-    const plain = new Redis({ url: stack.restUrl, token: stack.restToken, responseEncoding: false });
-    await plain.set("p", values[0]);
-    expect(await plain.get("p")).toBe(values[0]);
-    expect(await plain.zadd("pz", { score: 1, member: "a" })).toBe(1);
-  });
-
-  it("auto-pipelining batches concurrent commands into /pipeline requests", async () => {
-    const auto = new Redis({ url: stack.restUrl, token: stack.restToken, enableAutoPipelining: true });
-    const [a, b, c, d, e] = await Promise.all([
-      auto.set("ap", "1"),
-      auto.incr("ap"),
-      auto.hset("aph", { f: "😀" }),
-      auto.hget("aph", "f"),
-      auto.get("ap"),
-    ]);
-    expect([a, b, c, d, e]).toEqual(["OK", 2, 1, "😀", 2]);
-    // The client keeps one batch for reads and one for writes: 5 commands, 2 HTTP requests.
-    expect((auto as unknown as { pipelineCounter: number }).pipelineCounter).toBe(2);
+    it("works without base64 (responseEncoding: false)", async () => {
+      const plain = new Redis({ url: stack.restUrl, token: stack.restToken, responseEncoding: false });
+      await plain.set("p", values[0]);
+      expect(await plain.get("p")).toBe(values[0]);
+      expect(await plain.zadd("pz", { score: 1, member: "a" })).toBe(1);
+    });
   });
 });
