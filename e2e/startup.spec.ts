@@ -1,0 +1,55 @@
+// Start-up: one log line names the model and store; an invalid variable stops the server, naming it.
+import { spawn } from "node:child_process";
+import { expect, test } from "./fixtures";
+import { E2E_AUTH_SECRET, freePort } from "./support/app-server";
+
+async function runUntilExit(env: Record<string, string | undefined>, ms = 20_000) {
+  const port = await freePort();
+  const child = spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, NODE_ENV: "production", AUTH_SECRET: E2E_AUTH_SECRET, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve(null);
+    }, ms);
+    child.once("exit", (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  return { code, output };
+}
+
+test("logs the model and store in use once at start-up", async ({ app }) => {
+  await expect
+    .poll(() => app.output())
+    .toContain("[startup] model: Offline demo model; store and rate limits: in-memory");
+  expect(app.output().match(/\[startup\]/g)).toHaveLength(1);
+});
+
+test("GET /api/version answers the version and the built commit", async ({ request }) => {
+  const res = await request.get("/api/version");
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+  expect(body.commit === null || /^[0-9a-f]{40}$/.test(body.commit)).toBe(true);
+});
+
+for (const [variable, value] of [
+  ["RATE_LIMIT_CHAT_PER_MIN", "five"],
+  ["RATE_LIMIT_CHAT_IP_PER_MIN", "-3"],
+  ["RATE_LIMIT_FAIL_MODE", "maybe"],
+  ["AUTH_SECRET", ""],
+] as const) {
+  test(`refuses to start with ${variable}=${JSON.stringify(value)}, naming the variable`, async () => {
+    const { code, output } = await runUntilExit({ [variable]: value });
+    expect(code, output).not.toBe(0);
+    expect(code, output).not.toBeNull();
+    expect(output).toContain(`Invalid environment variable ${variable}`);
+  });
+}
