@@ -1,5 +1,6 @@
 // Redis side of the REST endpoint: one shared node-redis connection, script translation, MULTI/EXEC chains.
 import { createClient, ErrorReply, RESP_TYPES } from "redis";
+import { classifyCommand } from "./commands";
 import { HttpError } from "./protocol";
 import { prepareScriptCommand, ScriptRegistry } from "./scripts";
 
@@ -19,25 +20,6 @@ type Client = ReturnType<typeof createClient>;
 /** Bulk strings come back as Buffers so binary values survive the base64 encoding untouched. */
 const TYPE_MAPPING = { [RESP_TYPES.BLOB_STRING]: Buffer } as const;
 const CMD_OPTS = { typeMapping: TYPE_MAPPING };
-
-/** Commands that would change or break the state of the shared connection. */
-const REJECTED = new Set(
-  "SELECT MULTI EXEC DISCARD WATCH UNWATCH SUBSCRIBE PSUBSCRIBE SSUBSCRIBE UNSUBSCRIBE PUNSUBSCRIBE SUNSUBSCRIBE MONITOR QUIT RESET HELLO AUTH SYNC PSYNC REPLCONF".split(
-    " ",
-  ),
-);
-const REJECTED_CLIENT_SUBCOMMANDS = new Set([
-  "REPLY",
-  "TRACKING",
-  "CACHING",
-  "SETNAME",
-  "NO-EVICT",
-  "NO-TOUCH",
-]);
-/** Commands that may block the connection; they run on a short-lived dedicated connection. */
-const BLOCKING = new Set(
-  "BLPOP BRPOP BRPOPLPUSH BLMOVE BLMPOP BZPOPMIN BZPOPMAX BZMPOP WAIT WAITAOF".split(" "),
-);
 
 /** Redis could not be reached (or the connection dropped mid-request): answered with 503. */
 export class RedisUnavailableError extends HttpError {
@@ -91,21 +73,9 @@ export class RedisBackend {
     return this.#client.connect();
   }
 
-  get isReady(): boolean {
-    return this.#client.isReady;
-  }
-
   #prepare(args: string[]): Prepared {
     const upper = (args[0] as string).toUpperCase();
-    if (REJECTED.has(upper)) {
-      throw new HttpError(400, `ERR command '${args[0]}' is not supported by the REST endpoint`);
-    }
-    if (upper === "CLIENT" && REJECTED_CLIENT_SUBCOMMANDS.has((args[1] ?? "").toUpperCase())) {
-      throw new HttpError(400, `ERR command 'CLIENT ${args[1]}' is not supported by the REST endpoint`);
-    }
-    const blocking =
-      BLOCKING.has(upper) ||
-      ((upper === "XREAD" || upper === "XREADGROUP") && args.some((a) => a.toUpperCase() === "BLOCK"));
+    const { blocking } = classifyCommand(upper, args);
     const { replaceReply } = prepareScriptCommand(this.scripts, upper, args);
     return { args, replaceReply, blocking };
   }
