@@ -1,10 +1,11 @@
 // Start-up: validate the whole config once (a bad variable stops the server, naming it) and log the setup.
-import { getChatModel } from "./lib/ai/model";
 import { ConfigError, getConfig } from "./lib/config";
 
 export async function validateAndLogStartup(): Promise<void> {
   try {
     const config = getConfig();
+    // Imported only after getConfig() has normalised the environment the provider SDKs read at import time.
+    const { getChatModel } = await import("./lib/ai/model");
     const store = config.redis ? "Upstash Redis (REST)" : "in-memory (embedded default, one process)";
     console.info(`[startup] model: ${getChatModel().label}; store and rate limits: ${store}`);
   } catch (error) {

@@ -1,7 +1,8 @@
 // Start-up: one log line names the model and store; an invalid variable stops the server, naming it.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { expect, test } from "./fixtures";
-import { E2E_AUTH_SECRET, freePort } from "./support/app-server";
+import { E2E_AUTH_SECRET, freePort, startApp } from "./support/app-server";
 
 async function runUntilExit(env: Record<string, string | undefined>, ms = 20_000) {
   const port = await freePort();
@@ -30,6 +31,22 @@ test("logs the model and store in use once at start-up", async ({ app }) => {
     .poll(() => app.output())
     .toContain("[startup] model: Offline demo model; store and rate limits: in-memory");
   expect(app.output().match(/\[startup\]/g)).toHaveLength(1);
+});
+
+test("starts with a copied .env.example (blank means unset) on the embedded defaults", async () => {
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(".env.example", "utf8").split("\n")) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (match?.[1]) env[match[1]] = match[2] ?? "";
+  }
+  expect(env.OPENAI_BASE_URL).toBe("");
+  const app = await startApp({ ...env, AUTH_SECRET: E2E_AUTH_SECRET });
+  try {
+    const health = await (await fetch(`${app.url}/api/health`)).json();
+    expect(health).toEqual({ status: "ok", store: "memory", model: "Offline demo model" });
+  } finally {
+    await app.stop();
+  }
 });
 
 test("GET /api/version answers the version and the built commit", async ({ request }) => {

@@ -183,8 +183,15 @@ let cached: Config | undefined;
 
 /** The process-wide config, parsed on first use. */
 export function getConfig(): Config {
-  // APP_BUILD_COMMIT is named literally so Next inlines the value next.config.ts computed at build time.
-  cached ??= parseConfig({ ...process.env, APP_BUILD_COMMIT: process.env.APP_BUILD_COMMIT });
+  if (!cached) {
+    // Blank means unset (a copied .env.example has many `NAME=` lines). Provider SDKs read some of these
+    // names from process.env themselves and reject an empty string (OPENAI_BASE_URL), so drop them here.
+    for (const name of Object.keys(envSchema.shape)) {
+      if (process.env[name]?.trim() === "") delete process.env[name];
+    }
+    // APP_BUILD_COMMIT is named literally so Next inlines the value next.config.ts computed at build time.
+    cached = parseConfig({ ...process.env, APP_BUILD_COMMIT: process.env.APP_BUILD_COMMIT });
+  }
   return cached;
 }
 

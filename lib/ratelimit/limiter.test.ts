@@ -44,27 +44,30 @@ describe("ChatLimiter (memory backend)", () => {
     if (hourRefusal.outcome === "refused") expect(hourRefusal.refusedBy.layer.name).toBe("hour");
   });
 
-  it("keeps memory bounded: expired identifiers are evicted", async () => {
+  it("keeps memory bounded: expired windows are swept, and a flood of live ones is capped", async () => {
+    let now = 1_000_000;
+    const backend = new MemoryLimiterBackend({ maxKeys: 3_000, sweepEvery: 500, now: () => now });
+    const limiter = new ChatLimiter({ backend, rateLimit: rateLimit({ RATE_LIMIT_CHAT_IP_PER_MIN: "0" }) });
+    for (let i = 0; i < 1_000; i++) await limiter.check(anon(`10.0.${i >> 8}.${i & 255}`));
+    expect(backend.size).toBe(2_000);
+    now += 3_600_000 + 1;
+    for (let i = 0; i < 500; i++) await limiter.check(anon(`10.1.${i >> 8}.${i & 255}`));
+    // The first 1,000 identifiers' windows expired and were swept; only the new ones remain.
+    expect(backend.size).toBe(1_000);
+    for (let i = 0; i < 50_000; i++) await limiter.check(anon(`10.2.${i >> 8}.${i & 255}`));
+    expect(backend.size).toBeLessThanOrEqual(3_000);
+  });
+
+  it("refuses a known-blocked identity from memory without counting it again", async () => {
     const backend = new MemoryLimiterBackend();
-    const limiter = new ChatLimiter({
-      backend,
-      rateLimit: rateLimit({ RATE_LIMIT_MINUTE_WINDOW_SECONDS: "1", RATE_LIMIT_HOUR_WINDOW_SECONDS: "1" }),
-    });
-    for (let i = 0; i < 2_000; i++) await limiter.check(anon(`10.0.${i >> 8}.${i & 255}`));
-    // rate-limiter-flexible keeps its records in _memoryStorage._storage; reading it proves eviction for real.
-    const sizeOf = () =>
-      [
-        ...(
-          backend as unknown as {
-            limiters: Map<string, { _memoryStorage: { _storage: Map<string, unknown> } }>;
-          }
-        ).limiters.values(),
-      ]
-        .map((l) => l._memoryStorage._storage.size)
-        .reduce((a, b) => a + b, 0);
-    expect(sizeOf()).toBeGreaterThanOrEqual(2_000);
-    await new Promise((r) => setTimeout(r, 1_200));
-    expect(sizeOf()).toBe(0);
+    const limiter = new ChatLimiter({ backend, rateLimit: rateLimit({ RATE_LIMIT_CHAT_PER_MIN: "1" }) });
+    expect((await limiter.check(anon("5.5.5.5"))).outcome).toBe("allowed");
+    expect((await limiter.check(anon("5.5.5.5"))).outcome).toBe("refused");
+    const sizeBefore = backend.size;
+    const third = await limiter.check(anon("5.5.5.5"));
+    expect(third.outcome).toBe("refused");
+    expect(third.results).toHaveLength(1);
+    expect(backend.size).toBe(sizeBefore);
   });
 });
 

@@ -3,6 +3,8 @@ import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis";
 import type { Layer, LayerCheck, LayerResult, LimiterBackend } from "./types";
 
+const MAX_CACHED_BLOCKS = 10_000;
+
 interface LayerLimiter {
   ratelimit: Ratelimit;
   prefix: string;
@@ -40,6 +42,11 @@ export class UpstashLimiterBackend implements LimiterBackend {
 
   blockedUntil(check: LayerCheck, now: number): number | null {
     const { blocked, prefix } = this.limiterFor(check.layer);
+    // The library only forgets a block when the same identifier returns; a flood of one-off identifiers
+    // would otherwise pile up here, so expired entries are swept once the cache grows large.
+    if (blocked.size > MAX_CACHED_BLOCKS) {
+      for (const [key, until] of blocked) if (until <= now) blocked.delete(key);
+    }
     const until = blocked.get(`${prefix}:${check.identifier}`);
     return until !== undefined && until > now ? until : null;
   }

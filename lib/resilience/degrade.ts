@@ -1,7 +1,7 @@
 // Bounded waits on the shared store, and graceful fallbacks when it is down (a circuit opened by failures).
 import { getConfig } from "../config";
 import { ApiError } from "../http/errors";
-import { reportStoreFailure, reportStoreSuccess, storeFailingSince } from "./store-health";
+import { reportStoreFailure, reportStoreSuccess, shouldTryStore } from "./store-health";
 
 export class StoreTimeoutError extends Error {
   constructor(ms: number) {
@@ -23,12 +23,14 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /**
  * Runs a non-essential store operation of the chat path (history, ownership, credits, stream slots) and
  * falls back instead of failing the request. While the store is known to be down, the fallback is used at
- * once, so one request waits at most one RATE_LIMIT_TIMEOUT_MS (the limiter's probe), not one per operation.
+ * once (but for one probe every few seconds), so a request waits about one RATE_LIMIT_TIMEOUT_MS at most.
  */
 export async function degradeOnFailure<T>(operation: () => Promise<T>, fallback: T): Promise<T> {
-  if (storeFailingSince() !== null) return fallback;
+  if (!shouldTryStore()) return fallback;
   try {
-    return await withTimeout(operation(), getConfig().rateLimit.timeoutMs);
+    const result = await withTimeout(operation(), getConfig().rateLimit.timeoutMs);
+    reportStoreSuccess();
+    return result;
   } catch (error) {
     reportStoreFailure(error);
     return fallback;
