@@ -8,15 +8,21 @@ test("1,000 concurrent anonymous clients: every answer 200 or 429, health alive 
 }) => {
   test.setTimeout(120_000);
   const clients = 1_000;
+  const probe = async () => {
+    const started = performance.now();
+    const res = await fetch(`${appUrl}/api/health`);
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    return performance.now() - started;
+  };
+  // Idle baseline for the report (the 2x-idle-p99 comparison lives in docs/benchmarks.md, not in an assertion).
+  const idle: number[] = [];
+  for (let i = 0; i < 40; i++) idle.push(await probe());
   const healthLatencies: number[] = [];
   let flooding = true;
   const healthProbe = (async () => {
     while (flooding) {
-      const started = performance.now();
-      const res = await fetch(`${appUrl}/api/health`);
-      expect(res.status).toBe(200);
-      await res.arrayBuffer();
-      healthLatencies.push(performance.now() - started);
+      healthLatencies.push(await probe());
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
@@ -47,8 +53,9 @@ test("1,000 concurrent anonymous clients: every answer 200 or 429, health alive 
   expect(Object.keys(byStatus).sort()).toEqual(["200", "429"]);
   expect(byStatus[200]).toBeLessThanOrEqual(500);
   expect(healthLatencies.length).toBeGreaterThan(0);
-  test.info().annotations.push({
-    type: "load",
-    description: `statuses ${JSON.stringify(byStatus)}, health probes ${healthLatencies.length}, max ${Math.round(Math.max(...healthLatencies))} ms`,
-  });
+  const p99 = (values: number[]) =>
+    [...values].sort((x, y) => x - y)[Math.ceil(values.length * 0.99) - 1] ?? 0;
+  const summary = `statuses ${JSON.stringify(byStatus)}; health p99 idle ${p99(idle).toFixed(1)} ms, during the flood ${p99(healthLatencies).toFixed(1)} ms over ${healthLatencies.length} probes`;
+  console.log(`[load] ${summary}`);
+  test.info().annotations.push({ type: "load", description: summary });
 });
