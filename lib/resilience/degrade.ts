@@ -20,6 +20,18 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** One bounded store call that records the store's health either way; rethrows the failure. */
+async function attemptStore<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    const result = await withTimeout(operation(), getConfig().rateLimit.timeoutMs);
+    reportStoreSuccess();
+    return result;
+  } catch (error) {
+    reportStoreFailure(error);
+    throw error;
+  }
+}
+
 /**
  * Runs a non-essential store operation of the chat path (history, ownership, credits, stream slots) and
  * falls back instead of failing the request. While the store is known to be down, the fallback is used at
@@ -27,14 +39,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  */
 export async function degradeOnFailure<T>(operation: () => Promise<T>, fallback: T): Promise<T> {
   if (!shouldTryStore()) return fallback;
-  try {
-    const result = await withTimeout(operation(), getConfig().rateLimit.timeoutMs);
-    reportStoreSuccess();
-    return result;
-  } catch (error) {
-    reportStoreFailure(error);
-    return fallback;
-  }
+  return attemptStore(operation).catch(() => fallback);
 }
 
 /**
@@ -42,17 +47,12 @@ export async function degradeOnFailure<T>(operation: () => Promise<T>, fallback:
  * RATE_LIMIT_TIMEOUT_MS, and a failure becomes a 503 JSON answer instead of an unhandled 500.
  */
 export async function requireStore<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    const result = await withTimeout(operation(), getConfig().rateLimit.timeoutMs);
-    reportStoreSuccess();
-    return result;
-  } catch (error) {
-    reportStoreFailure(error);
+  return attemptStore(operation).catch(() => {
     throw new ApiError(
       "unavailable",
       "Conversations are temporarily unavailable. Please try again in a few seconds.",
       {},
       { "Retry-After": "5" },
     );
-  }
+  });
 }

@@ -1,25 +1,14 @@
 // Integration tests: the real @upstash/ratelimit (allow-key-locking Lua scripts) through the endpoint.
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
-import { createClient } from "redis";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type RedisStack, startRedisStack } from "../../test/support/redis";
+import { beforeAll, describe, expect, it } from "vitest";
+import { setUpRedisFixture } from "./test-fixture";
 
-let stack: RedisStack;
+const fx = setUpRedisFixture();
 let redis: Redis;
-let direct: ReturnType<typeof createClient>;
-
-beforeAll(async () => {
-  stack = await startRedisStack();
-  redis = new Redis({ url: stack.restUrl, token: stack.restToken, retry: false });
-  direct = createClient({ url: stack.redisUrl });
-  await direct.connect();
+beforeAll(() => {
+  redis = new Redis({ url: fx.stack.restUrl, token: fx.stack.restToken, retry: false });
 });
-afterAll(async () => {
-  direct?.destroy();
-  await stack?.stop();
-});
-beforeEach(() => stack.flushAll());
 
 const N = 5;
 // Windows of an hour so a test never straddles a window boundary in practice.
@@ -40,7 +29,7 @@ function make(algo: Algo, ephemeralCache: false | undefined = false): Ratelimit 
  * connection; commands issued from inside Lua scripts are left out), lower-cased.
  */
 async function topLevelCommands(work: () => Promise<unknown>): Promise<string[]> {
-  const monitor = direct.duplicate();
+  const monitor = fx.direct.duplicate();
   await monitor.connect();
   const seen: string[] = [];
   await monitor.monitor((line: string) => {
@@ -48,11 +37,11 @@ async function topLevelCommands(work: () => Promise<unknown>): Promise<string[]>
     const m = /^\S+ \[\d+ ([^\]]+)\] "([^"]+)"/.exec(line);
     if (m && m[1] !== "lua") seen.push((m[2] as string).toLowerCase());
   });
-  await direct.ping(); // MONITOR is active once a later command shows up
+  await fx.direct.ping(); // MONITOR is active once a later command shows up
   await new Promise((r) => setTimeout(r, 50));
   seen.length = 0;
   await work();
-  await direct.ping("end");
+  await fx.direct.ping("end");
   const deadline = Date.now() + 2000;
   while (!seen.includes("ping") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   monitor.destroy();
@@ -62,7 +51,7 @@ async function topLevelCommands(work: () => Promise<unknown>): Promise<string[]>
 describe.each(algos)("%s", (algo) => {
   it(`admits exactly ${N} of ${N + 3} sequential calls`, async () => {
     for (const cache of [false, undefined] as const) {
-      await stack.flushAll();
+      await fx.stack.flushAll();
       const rl = make(algo, cache);
       const results: boolean[] = [];
       for (let i = 0; i < N + 3; i++) results.push((await rl.limit("user-1")).success);
@@ -75,16 +64,16 @@ describe.each(algos)("%s", (algo) => {
 
   it("costs exactly one EVALSHA per limit() once the script is cached", async () => {
     const rl = make(algo);
-    await direct.scriptFlush();
+    await fx.direct.scriptFlush();
     // First call: EVALSHA -> NOSCRIPT, then the client's EVAL fallback loads the (rewritten) script.
     expect(await topLevelCommands(() => rl.limit("warm"))).toEqual(["evalsha", "eval"]);
-    await direct.configResetStat();
+    await fx.direct.configResetStat();
     const cmds = await topLevelCommands(async () => {
       for (let i = 0; i < 10; i++) await rl.limit(`id-${i % 3}`);
     });
     expect(cmds).toEqual(Array(10).fill("evalsha"));
     // ...and every one of them hit the script cache (no NOSCRIPT failures).
-    expect(await direct.info("commandstats")).toMatch(
+    expect(await fx.direct.info("commandstats")).toMatch(
       /cmdstat_evalsha:calls=10,.*rejected_calls=0,failed_calls=0/,
     );
   });
@@ -92,7 +81,7 @@ describe.each(algos)("%s", (algo) => {
   it("survives Redis losing its script cache (NOSCRIPT -> EVAL fallback)", async () => {
     const rl = make(algo);
     expect((await rl.limit("a")).success).toBe(true);
-    await direct.scriptFlush();
+    await fx.direct.scriptFlush();
     const r = await rl.limit("a");
     expect(r.success).toBe(true);
     expect(r.remaining).toBe(N - 2);

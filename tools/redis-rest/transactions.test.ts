@@ -1,35 +1,16 @@
 // Integration tests: pipelines, MULTI/EXEC transactions (atomicity) and auto-pipelining through the endpoint.
 import { Redis } from "@upstash/redis";
-import { createClient } from "redis";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type RedisStack, startRedisStack } from "../../test/support/redis";
+import { beforeAll, describe, expect, it } from "vitest";
+import { setUpRedisFixture } from "./test-fixture";
 
-let stack: RedisStack;
-let direct: ReturnType<typeof createClient>;
+const fx = setUpRedisFixture();
 
-beforeAll(async () => {
-  stack = await startRedisStack();
-  direct = createClient({ url: stack.redisUrl });
-  await direct.connect();
-});
-afterAll(async () => {
-  direct?.destroy();
-  await stack?.stop();
-});
-beforeEach(() => stack.flushAll());
-
-function post(path: string, body: unknown): Promise<Response> {
-  return fetch(`${stack.restUrl}${path}`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${stack.restToken}`, "Upstash-Encoding": "base64" },
-    body: JSON.stringify(body),
-  });
-}
+const post = (path: string, body: unknown) => fx.post(path, body);
 
 describe("pipeline and multi-exec", () => {
   let redis: Redis;
   beforeAll(() => {
-    redis = new Redis({ url: stack.restUrl, token: stack.restToken, retry: false });
+    redis = new Redis({ url: fx.stack.restUrl, token: fx.stack.restToken, retry: false });
   });
 
   it("pipelines return per-command results and errors", async () => {
@@ -46,14 +27,14 @@ describe("pipeline and multi-exec", () => {
     expect(await redis.multi().set("m", "1").incr("m").get("m").exec()).toEqual(["OK", 2, 2]);
     const res = await redis.multi().set("a", "1").hget("a", "f").set("b", "2").exec({ keepErrors: true });
     expect(res[1]?.error).toMatch(/WRONGTYPE/);
-    expect(await direct.mGet(["a", "b"])).toEqual(["1", "2"]);
+    expect(await fx.direct.mGet(["a", "b"])).toEqual(["1", "2"]);
   });
 
   it("a command rejected while queueing aborts the whole transaction", async () => {
     const res = await post("/multi-exec", [["SET", "q1", "1"], ["NOSUCHCMD"], ["SET", "q2", "2"]]);
     expect(res.status).toBe(400);
     expect((await res.json()).error).toMatch(/^EXECABORT/);
-    expect(await direct.exists(["q1", "q2"])).toBe(0);
+    expect(await fx.direct.exists(["q1", "q2"])).toBe(0);
   });
 
   /** Counts distinct intermediate values of `key` seen by a direct Redis client while `work` runs. */
@@ -61,7 +42,7 @@ describe("pipeline and multi-exec", () => {
     const seen = new Set<string | null>();
     let done = false;
     const watcher = (async () => {
-      while (!done) seen.add((await direct.get(key)) as string | null);
+      while (!done) seen.add((await fx.direct.get(key)) as string | null);
     })();
     await work();
     done = true;
@@ -78,15 +59,15 @@ describe("pipeline and multi-exec", () => {
       expect((await post("/multi-exec", cmds)).status).toBe(200),
     );
     expect([...inTx]).toEqual([]);
-    expect(await direct.get("atomic")).toBe(String(n));
+    expect(await fx.direct.get("atomic")).toBe(String(n));
     // Control: the same observer does see half-applied states of a non-atomic pipeline.
-    await direct.del("atomic");
+    await fx.direct.del("atomic");
     const inPipeline = await observe("atomic", n, () => post("/pipeline", cmds));
     expect(inPipeline.size).toBeGreaterThan(0);
   });
 
   it("auto-pipelining batches concurrent commands into /pipeline requests", async () => {
-    const auto = new Redis({ url: stack.restUrl, token: stack.restToken, enableAutoPipelining: true });
+    const auto = new Redis({ url: fx.stack.restUrl, token: fx.stack.restToken, enableAutoPipelining: true });
     const [a, b, c, d, e] = await Promise.all([
       auto.set("ap", "1"),
       auto.incr("ap"),

@@ -1,31 +1,12 @@
 // Integration tests: the real @upstash/redis client (single requests and auto-pipelining) against the endpoint.
 import { Redis } from "@upstash/redis";
-import { createClient } from "redis";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type RedisStack, startRedisStack } from "../../test/support/redis";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sha1 } from "./scripts";
+import { setUpRedisFixture } from "./test-fixture";
 
-let stack: RedisStack;
-let direct: ReturnType<typeof createClient>;
+const fx = setUpRedisFixture();
 
-beforeAll(async () => {
-  stack = await startRedisStack();
-  direct = createClient({ url: stack.redisUrl });
-  await direct.connect();
-});
-afterAll(async () => {
-  direct?.destroy();
-  await stack?.stop();
-});
-beforeEach(() => stack.flushAll());
-
-function post(path: string, body: unknown): Promise<Response> {
-  return fetch(`${stack.restUrl}${path}`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${stack.restToken}`, "Upstash-Encoding": "base64" },
-    body: JSON.stringify(body),
-  });
-}
+const post = (path: string, body: unknown) => fx.post(path, body);
 
 // @upstash/redis 1.39 auto-pipelines by default (every command goes through POST /pipeline);
 // with it off, each command is its own POST /. Run everything both ways.
@@ -33,8 +14,8 @@ describe.each([false, true])("enableAutoPipelining: %s", (auto) => {
   let redis: Redis;
   beforeAll(() => {
     redis = new Redis({
-      url: stack.restUrl,
-      token: stack.restToken,
+      url: fx.stack.restUrl,
+      token: fx.stack.restToken,
       retry: false,
       enableAutoPipelining: auto,
     });
@@ -47,7 +28,7 @@ describe.each([false, true])("enableAutoPipelining: %s", (auto) => {
       expect(await redis.set("k", "w", { nx: true })).toBeNull();
       expect(await redis.get("k")).toBe("v");
       expect(await redis.set("e", "x", { ex: 100 })).toBe("OK");
-      expect(await direct.ttl("e")).toBeGreaterThan(90);
+      expect(await fx.direct.ttl("e")).toBeGreaterThan(90);
       expect(await redis.incr("n")).toBe(1);
       expect(await redis.incrby("n", 5)).toBe(6);
       expect(await redis.expire("n", 50)).toBe(1);
@@ -98,7 +79,9 @@ describe.each([false, true])("enableAutoPipelining: %s", (auto) => {
 
     it("EVAL of a script with allow-key-locking works on stock Redis", async () => {
       expect(await redis.eval(flagged, ["c"], [3])).toBe(3);
-      await expect(direct.sendCommand(["EVAL", flagged, "1", "c", "1"])).rejects.toThrow(/allow-key-locking/);
+      await expect(fx.direct.sendCommand(["EVAL", flagged, "1", "c", "1"])).rejects.toThrow(
+        /allow-key-locking/,
+      );
     });
 
     it("SCRIPT LOAD returns the client's SHA1 and EVALSHA / SCRIPT EXISTS accept it", async () => {
@@ -107,9 +90,9 @@ describe.each([false, true])("enableAutoPipelining: %s", (auto) => {
       expect(await redis.scriptExists(sha)).toEqual([1]);
       expect(await redis.evalsha(sha, ["c"], [2])).toBe(2);
       expect(await redis.evalsha(sha, ["c"], [2])).toBe(4);
-      expect(await direct.scriptExists(sha1("#!lua\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])"))).toEqual(
-        [1],
-      );
+      expect(
+        await fx.direct.scriptExists(sha1("#!lua\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])")),
+      ).toEqual([1]);
       await expect(redis.evalsha("0".repeat(40), [], [])).rejects.toThrow(/NOSCRIPT/);
     });
   });
@@ -127,14 +110,14 @@ describe.each([false, true])("enableAutoPipelining: %s", (auto) => {
         const key = `k:😀:${i}`;
         expect(await redis.set(key, v)).toBe("OK");
         expect(await redis.get(key)).toBe(v);
-        expect(await direct.get(key)).toBe(v);
+        expect(await fx.direct.get(key)).toBe(v);
       }
       expect(await redis.mget(...values.map((_, i) => `k:😀:${i}`), "missing")).toEqual([...values, null]);
     });
 
     it("returns arbitrary binary bulk strings byte-exact (base64)", async () => {
       const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x80, 0x0a, 0xc3]);
-      await direct.set("bin", bytes);
+      await fx.direct.set("bin", bytes);
       const body = (await (await post("/", ["GET", "bin"])).json()) as { result: string };
       expect(Buffer.from(body.result, "base64")).toEqual(bytes);
       const arr = (await (await post("/", ["MGET", "bin", "none"])).json()) as { result: [string, null] };
@@ -143,7 +126,7 @@ describe.each([false, true])("enableAutoPipelining: %s", (auto) => {
     });
 
     it("works without base64 (responseEncoding: false)", async () => {
-      const plain = new Redis({ url: stack.restUrl, token: stack.restToken, responseEncoding: false });
+      const plain = new Redis({ url: fx.stack.restUrl, token: fx.stack.restToken, responseEncoding: false });
       await plain.set("p", values[0]);
       expect(await plain.get("p")).toBe(values[0]);
       expect(await plain.zadd("pz", { score: 1, member: "a" })).toBe(1);
