@@ -36,11 +36,16 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
   const { identity, conversationId, signal, headers } = input;
   const store = getStore();
   const owner = identity.owner;
+  // Both before streaming and independent, so they travel together (one auto-pipelined round trip on Redis).
   // With the store down the reply still streams, unsaved: ownership can't be checked, so nothing is written.
-  const claim = await degradeOnFailure(() => store.claim(owner, conversationId), "unavailable" as const);
-  if (claim === "taken") throw new ApiError("not_found", "No conversation with this id.");
-
-  const slot = await acquireStreamSlot(identity.limitKey);
+  const [claim, slot] = await Promise.all([
+    degradeOnFailure(() => store.claim(owner, conversationId), "unavailable" as const),
+    acquireStreamSlot(identity.limitKey),
+  ]);
+  if (claim === "taken") {
+    if (slot.acquired) await slot.release().catch(() => {});
+    throw new ApiError("not_found", "No conversation with this id.");
+  }
   if (!slot.acquired) {
     throw rateLimitedError({
       scope: "concurrency",

@@ -111,6 +111,7 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
     });
 
     it("scopes conversations to their owner: another caller gets 404 everywhere", async () => {
+      configure({ CHAT_MAX_CONCURRENT_STREAMS: "1" });
       const owner = { bearer: await userToken("carol") };
       const stranger = { bearer: await userToken("mallory") };
       const id = newId();
@@ -120,6 +121,10 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       expect((await conversation(stranger, id)).body.error).toBe("not_found");
       const hijack = await send(stranger, id);
       expect(hijack.status).toBe(404);
+      // The refused attempt gave its stream slot back: the stranger's own chat still starts.
+      const own = await send(stranger, newId());
+      expect(own.status).toBe(200);
+      await streamedText(own);
       expect(
         (
           await conversationDelete(
