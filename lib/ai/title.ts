@@ -1,9 +1,12 @@
 // Conversation titles: a few words from the configured model, or a heuristic offline and on any failure.
 import { generateText } from "ai";
+import { DEFAULT_TITLE } from "../store/types";
 import { type ChatModelInfo, getTitleModel } from "./model";
 
 export const TITLE_MAX_CHARS = 60;
-export const DEFAULT_TITLE = "New chat";
+// One default title for the whole app: the store gives it to new conversations, the heuristic to empty text.
+export { DEFAULT_TITLE };
+
 const HEURISTIC_WORDS = 6;
 const TITLE_TIMEOUT_MS = 10_000;
 const CONTEXT_CHARS = 1_000;
