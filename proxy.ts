@@ -20,8 +20,12 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 }
 
 export const config = {
-  // Everything but build assets, image optimisation and files with a static-asset extension.
+  // Pages only: a browser's guest session starts on its first page load. API routes are left out on
+  // purpose: health and version probes (load balancers, uptime checks) must not mint a session per call,
+  // and the chat route's refusals stay cheap (no body buffering for the proxy, no HMAC). An API caller
+  // without a guest cookie owns its conversations by IP (see lib/identity/identify.ts).
+  // Also skipped: build assets, image optimisation and files with a static-asset extension.
   matcher: [
-    "/((?!_next/static|_next/image|favicon\\.ico|.*\\.(?:ico|png|jpe?g|gif|webp|avif|svg|css|js|map|txt|xml|woff2?|ttf)$).*)",
+    "/((?!api/|_next/static|_next/image|favicon\\.ico|.*\\.(?:ico|png|jpe?g|gif|webp|avif|svg|css|js|map|txt|xml|woff2?|ttf)$).*)",
   ],
 };

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/http/errors";
 import { GUEST_COOKIE, SESSION_COOKIE } from "./cookies";
 import { mintGuestSession } from "./guest";
-import { identify } from "./identify";
+import { identify, identifyCaller, withOwner } from "./identify";
 import { issueUserToken } from "./jwt";
 import { envForTests, TEST_SECRET } from "./test-env";
 
@@ -51,6 +51,18 @@ describe("identify", () => {
     expect(id.guestSessionId).toBe(sessionId);
     expect(id.owner).toBe(`guest:${sessionId}`);
     expect(id.limitKey).toBe("ip:203.0.113.7");
+  });
+
+  it("identifyCaller gives the limiter its keys without the guest cookie; withOwner adds the owner", async () => {
+    const { sessionId, cookieValue } = await mintGuestSession();
+    const req = request({ cookie: `${GUEST_COOKIE}=${cookieValue}`, "x-forwarded-for": "203.0.113.7" });
+    const caller = await identifyCaller(req);
+    expect(caller).toEqual({ user: null, clientIp: "203.0.113.7", limitKey: "ip:203.0.113.7" });
+    expect(await withOwner(req, caller)).toEqual({
+      ...caller,
+      guestSessionId: sessionId,
+      owner: `guest:${sessionId}`,
+    });
   });
 
   it("ignores a forged guest cookie", async () => {

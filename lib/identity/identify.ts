@@ -8,19 +8,23 @@ import { type VerifiedUser, verifyUserToken } from "./jwt";
 
 export type { VerifiedUser } from "./jwt";
 
-export interface Identity {
+/** What the limiter needs: who is calling and from where. Costs no guest-cookie verification. */
+export interface Caller {
   /** Trusted X-User-Id (gateway mode), else a verified Bearer JWT, else the session cookie's JWT. */
   user: VerifiedUser | null;
-  /** From a valid guest cookie (minted by proxy.ts). */
-  guestSessionId: string | null;
   clientIp: string;
-  /** Who owns conversations: `user:<id>` | `guest:<sessionId>` | `ip:<clientIp>`. */
-  owner: string;
   /**
    * Per-user rate-limit and credits key: `user:<id>`, else `ip:<clientIp>`. Guests are keyed by IP
    * because a guest cookie can be dropped and reminted at will.
    */
   limitKey: string;
+}
+
+export interface Identity extends Caller {
+  /** From a valid guest cookie (minted by proxy.ts on page loads). */
+  guestSessionId: string | null;
+  /** Who owns conversations: `user:<id>` | `guest:<sessionId>` | `ip:<clientIp>`. */
+  owner: string;
 }
 
 // Gateway-supplied ids end up inside storage keys: a conservative alphabet (no ':', spaces, controls).
@@ -61,28 +65,36 @@ async function userFromRequest(headers: Headers, trustUserIdHeader: boolean): Pr
 }
 
 /**
- * Identifies the caller of `request`. Throws ApiError 401 for an invalid Bearer token or (gateway
- * mode) a malformed X-User-Id, and 503 when the JWKS endpoint is unreachable.
+ * Identifies the caller of `request` for limiting. Throws ApiError 401 for an invalid Bearer token or
+ * (gateway mode) a malformed X-User-Id, and 503 when the JWKS endpoint is unreachable.
  */
-export async function identify(request: Request): Promise<Identity> {
+export async function identifyCaller(request: Request): Promise<Caller> {
   const config = getConfig();
   const headers = request.headers;
-  const [user, guestSessionId] = await Promise.all([
-    userFromRequest(headers, config.auth.trustUserIdHeader),
-    verifyGuestCookie(readCookie(headers, GUEST_COOKIE)),
-  ]);
+  const user = await userFromRequest(headers, config.auth.trustUserIdHeader);
   const clientIp = clientIpFromHeaders(headers, {
     onVercel: config.onVercel,
     trustedHops: config.proxy.trustedHops,
     ipv6Subnet: config.proxy.ipv6Subnet,
   });
-  const ipKey = `ip:${clientIp}`;
-  const userKey = user ? `user:${user.id}` : null;
-  return {
-    user,
-    guestSessionId,
-    clientIp,
-    owner: userKey ?? (guestSessionId ? `guest:${guestSessionId}` : ipKey),
-    limitKey: userKey ?? ipKey,
-  };
+  return { user, clientIp, limitKey: user ? `user:${user.id}` : `ip:${clientIp}` };
+}
+
+/**
+ * Adds the conversation owner to an identified caller. Separate so the chat route verifies the guest
+ * cookie (an HMAC) only for requests the limiter admitted: a refusal stays the cheapest answer.
+ */
+export async function withOwner(request: Request, caller: Caller): Promise<Identity> {
+  const guestSessionId = await verifyGuestCookie(readCookie(request.headers, GUEST_COOKIE));
+  const owner = caller.user
+    ? `user:${caller.user.id}`
+    : guestSessionId
+      ? `guest:${guestSessionId}`
+      : `ip:${caller.clientIp}`;
+  return { ...caller, guestSessionId, owner };
+}
+
+/** identifyCaller + withOwner, for routes that need the owner anyway. Throws as identifyCaller does. */
+export async function identify(request: Request): Promise<Identity> {
+  return withOwner(request, await identifyCaller(request));
 }

@@ -147,12 +147,14 @@ describe("proxy", () => {
     expect(res.headers.get("x-middleware-next")).toBe("1");
   });
 
-  it("matches pages and API routes but not static assets", async () => {
+  it("matches pages but not API routes or static assets", async () => {
     const { unstable_doesMiddlewareMatch } = await import("next/experimental/testing/server");
     const matches = (url: string) => unstable_doesMiddlewareMatch({ config: proxyConfig, url });
     expect(matches("/")).toBe(true);
-    expect(matches("/api/chat")).toBe(true);
     expect(matches("/c/123")).toBe(true);
+    expect(matches("/apis-page")).toBe(true);
+    expect(matches("/api/health")).toBe(false);
+    expect(matches("/api/chat/message")).toBe(false);
     expect(matches("/_next/static/chunks/main.js")).toBe(false);
     expect(matches("/_next/image?url=x")).toBe(false);
     expect(matches("/favicon.ico")).toBe(false);

@@ -1,6 +1,6 @@
 // Checks every chat limit layer in one parallel round trip, with a timeout and a fail-open/closed policy.
 import { getConfig } from "../config";
-import type { Identity } from "../identity/identify";
+import type { Caller } from "../identity/identify";
 import { getRedis } from "../redis";
 import { withTimeout } from "../resilience/degrade";
 import { reportStoreFailure, reportStoreSuccess } from "../resilience/store-health";
@@ -26,10 +26,9 @@ export class ChatLimiter {
     return this.options.backend.kind;
   }
 
-  async check(identity: Pick<Identity, "user" | "limitKey" | "clientIp">): Promise<LimitDecision> {
+  async check(identity: Caller): Promise<LimitDecision> {
     const checks = layersFor(this.layers, identity);
-    const done = Promise.resolve();
-    if (checks.length === 0) return { outcome: "allowed", results: [], pending: done };
+    if (checks.length === 0) return { outcome: "allowed", results: [], pending: null };
 
     // An identity this instance already saw refused is answered without any I/O until its window ends.
     const cached = this.refuseFromCache(checks);
@@ -42,13 +41,13 @@ export class ChatLimiter {
       reportStoreSuccess();
     } catch (error) {
       reportStoreFailure(error);
-      return { outcome: "unavailable", failMode: rateLimit.failMode, results: [], pending: done };
+      return { outcome: "unavailable", failMode: rateLimit.failMode, results: [], pending: null };
     }
 
     const pendings = results.flatMap((r) => (r.pending ? [r.pending] : []));
     const refused = results.filter((r) => !r.success);
     if (refused.length === 0) {
-      return { outcome: "allowed", results, pending: Promise.allSettled(pendings) };
+      return { outcome: "allowed", results, pending: pendings.length ? Promise.allSettled(pendings) : null };
     }
     // A refused request must not use up the layers that admitted it, or the Retry-After we send could
     // be broken by the request it answers (e.g. the hour's last token spent on a minute refusal).
@@ -78,7 +77,7 @@ export class ChatLimiter {
       results: [refusedBy],
       refusedBy,
       retryAfterSeconds: secondsUntil(refusedBy.resetAt, now),
-      pending: Promise.resolve(),
+      pending: null,
     };
   }
 }

@@ -1,6 +1,6 @@
 // The chat endpoint's limit layers, built from config and the caller's identity.
 import type { Config } from "../config";
-import type { Identity } from "../identity/identify";
+import type { Caller } from "../identity/identify";
 import type { Layer, LayerCheck } from "./types";
 
 export interface ChatLayers {
@@ -41,10 +41,7 @@ export function chatLayers(rateLimit: Config["rateLimit"]): ChatLayers {
  * which still bounds many accounts behind one address. An anonymous flood therefore exhausts only the
  * anonymous bucket, and a signed-in colleague on the same IP keeps chatting within their own limits.
  */
-export function layersFor(
-  layers: ChatLayers,
-  identity: Pick<Identity, "user" | "limitKey" | "clientIp">,
-): LayerCheck[] {
+export function layersFor(layers: ChatLayers, identity: Caller): LayerCheck[] {
   const ipBucket = `${identity.user ? "verified" : "anon"}:${identity.clientIp}`;
   const checks: LayerCheck[] = [
     { layer: layers.userMinute, identifier: identity.limitKey },

@@ -36,14 +36,15 @@ export interface LimiterBackend {
   refund(check: LayerCheck): Promise<void>;
 }
 
+/** `pending`: store work that must finish after the response (analytics, refunds); null when there is none. */
 export type LimitDecision =
-  | { outcome: "allowed"; results: LayerResult[]; pending: Promise<unknown> }
+  | { outcome: "allowed"; results: LayerResult[]; pending: Promise<unknown> | null }
   | {
       outcome: "refused";
       results: LayerResult[];
       refusedBy: LayerResult;
       retryAfterSeconds: number;
-      pending: Promise<unknown>;
+      pending: Promise<unknown> | null;
     }
   /** The backend failed or was too slow; the route admits (fail-open) or answers 503 (fail-closed). */
-  | { outcome: "unavailable"; failMode: "open" | "closed"; results: []; pending: Promise<unknown> };
+  | { outcome: "unavailable"; failMode: "open" | "closed"; results: []; pending: null };

@@ -3,7 +3,7 @@ import { streamChatReply } from "@/lib/chat/reply";
 import { assertCreditsLeft } from "@/lib/credits";
 import { parseWith, readJsonBody } from "@/lib/http/body";
 import { withErrorHandling } from "@/lib/http/errors";
-import { identify } from "@/lib/identity/identify";
+import { identifyCaller, withOwner } from "@/lib/identity/identify";
 import { enforceChatLimits } from "@/lib/ratelimit/enforce";
 import { chatRequestSchema, MAX_CHAT_BODY_BYTES } from "./schema";
 
@@ -12,9 +12,10 @@ export const dynamic = "force-dynamic";
 export const maxDuration = 60;
 
 export const POST = withErrorHandling(async (request: Request) => {
-  const identity = await identify(request);
-  const { headers } = await enforceChatLimits(identity);
+  const caller = await identifyCaller(request);
+  const { headers } = await enforceChatLimits(caller);
   const { id, message } = parseWith(chatRequestSchema, await readJsonBody(request, MAX_CHAT_BODY_BYTES));
-  await assertCreditsLeft(identity.limitKey);
+  await assertCreditsLeft(caller.limitKey);
+  const identity = await withOwner(request, caller);
   return streamChatReply({ identity, conversationId: id, message, signal: request.signal, headers });
 });
