@@ -1,5 +1,6 @@
 // Renders the chat benchmark's results as the "## Chat throttle (npm run bench)" section of docs/benchmarks.md.
 import { readFileSync, writeFileSync } from "node:fs";
+import { type BurstResult, burstLines } from "./burst";
 import type { FirstLoad } from "./first-load";
 import type { HeapProbe } from "./inspector";
 import type { LoadResult } from "./load";
@@ -94,6 +95,7 @@ export interface BenchResults {
   stores: StoreResults[];
   counting: { on: CountSide; off: CountSide };
   flood: FloodResult;
+  burst: BurstResult;
   firstLoad: FirstLoad;
   totalSeconds: number;
   /** Seconds spent waiting for other processes to quieten down before slices. */
@@ -300,7 +302,7 @@ generated block below and \`bench/results/chat-*.json\` (gitignored). Knobs: \`B
 \`BENCH_ROUNDS\` (5), \`BENCH_WARMUP_S\` (3), \`BENCH_CONNECTIONS\` (50), \`BENCH_COUNT_REQUESTS\` (200),
 \`BENCH_FLOOD_IPS\` (100000), \`BENCH_FLOOD_CONNECTIONS\` (50), \`BENCH_FLOOD_MAX_S\` (420),
 \`BENCH_FLOOD_CHAT_EVERY\` (20), \`BENCH_FLOOD_SETTLE_S\` (15), \`BENCH_QUIET_BELOW\` (0.25),
-\`BENCH_QUIET_MAX_WAIT_S\` (120), \`BENCH_WRITE_DOCS=0\`.
+\`BENCH_QUIET_MAX_WAIT_S\` (120), \`BENCH_BURST_CLIENTS\` (1000), \`BENCH_BURST_ROUNDS\` (3), \`BENCH_WRITE_DOCS=0\`.
 
 **Scenarios** (autocannon 8, keep-alive; three servers per store run side by side and the four scenarios are
 interleaved: after a 3 s warm-up each, 5 rounds in which every scenario gets a 2 s slice, so background load hits
@@ -322,6 +324,9 @@ server never closes again, which would quietly turn that server into one without
   (\`--inspect=127.0.0.1:0\` on this server only) the JS heap retained after a forced GC and the entry counts of the
   limiter's, credits', stream slots' and conversations' maps.
 - (e) first-load JS of \`/\`: the chunks in the served HTML, read from \`.next-bench/static\`, gzip level 9.
+- (f) health during bursts of 1,000 concurrent anonymous chat clients (\`bench/burst-client.ts\`, its own process,
+  so neither the load generator's nor the prober's event loop skews the other's timings): health probed one request
+  at a time, idle on the warm server and during the bursts. Target: p99 during ≤ 2× idle p99.
 
 **Caveats:** 2 cores shared by autocannon, up to three \`next start\` processes, redis-server and the REST
 endpoint, and in this workspace by other engineers' builds and browsers: the "other load" column is the share of
@@ -368,6 +373,12 @@ export function renderSection(r: BenchResults): string {
     "",
   );
   lines.push("#### Flood from distinct IPs (in-memory store)", "", ...floodLines(r.flood), "");
+  lines.push(
+    "#### Health during a burst of concurrent anonymous clients (in-memory store)",
+    "",
+    ...burstLines(r.burst),
+    "",
+  );
   lines.push("#### First-load JS of `/`", "", ...firstLoadLines(r.firstLoad), "", RESULTS_END);
   return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,6 @@
 // `npm run bench`: the chat throttle's cost on a production build over loopback (memory and Redis stores),
-// Redis commands per admitted request, memory under a 100k-IP flood and the first-load JS of `/`.
+// Redis commands per admitted request, memory under a 100k-IP flood, the first-load JS of `/` and health
+// latency during bursts of 1,000 concurrent clients.
 // Writes the "## Chat throttle (npm run bench)" section of docs/benchmarks.md and bench/results/*.json.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -7,6 +8,7 @@ import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os"
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AppServer, startApp } from "../e2e/support/app-server";
+import { healthUnderBurst } from "./burst";
 import { firstLoadJs } from "./first-load";
 import { type HeapProbe, inspectorUrl, probeHeap } from "./inspector";
 import { benchIp, chatBody, type LoadResult, type LoadSpec, mergeLoads, percentile, runLoad } from "./load";
@@ -53,6 +55,8 @@ const FLOOD_CHAT_EVERY = Math.max(1, num("BENCH_FLOOD_CHAT_EVERY", 20));
 const QUIET_BELOW = num("BENCH_QUIET_BELOW", 0.25);
 const QUIET_MAX_WAIT_S = num("BENCH_QUIET_MAX_WAIT_S", 120);
 const FLOOD_SETTLE_S = Math.max(2, num("BENCH_FLOOD_SETTLE_S", 15));
+const BURST_CLIENTS = Math.max(1, num("BENCH_BURST_CLIENTS", 1000));
+const BURST_ROUNDS = Math.max(1, num("BENCH_BURST_ROUNDS", 3));
 const WRITE_DOCS = process.env.BENCH_WRITE_DOCS !== "0";
 const CPUS = availableParallelism();
 
@@ -672,6 +676,19 @@ async function main(): Promise<void> {
   const memory = await benchStore("memory", null);
   const firstLoad = await withApp({}, null, [], async ({ app }) => firstLoadJs(app.url, DIST_DIR, "/"));
   log(`first-load JS of /: ${firstLoad.chunks.length} chunks, ${(firstLoad.gzip / 1000).toFixed(1)} kB gzip`);
+  // Default limits and concurrency cap, as a production server would run (BASE_ENV turns the cap off).
+  const burst = await withApp({ CHAT_MAX_CONCURRENT_STREAMS: "2" }, null, [], ({ app, pid }) =>
+    healthUnderBurst(app, pid, {
+      clients: BURST_CLIENTS,
+      addresses: Math.max(1, Math.round(BURST_CLIENTS / 10)),
+      rounds: BURST_ROUNDS,
+      idleProbes: 200,
+      gapMs: 20,
+    }),
+  );
+  log(
+    `health under bursts of ${BURST_CLIENTS}: p99 ${burst.during.p99.toFixed(1)} ms vs idle ${burst.idle.p99.toFixed(1)} ms`,
+  );
 
   const redis = await startBenchRedis(ROOT);
   let redisResults: StoreResults;
@@ -702,6 +719,7 @@ async function main(): Promise<void> {
     stores: [memory, redisResults],
     counting,
     flood: floodResult,
+    burst,
     firstLoad,
     totalSeconds: (performance.now() - started) / 1000,
     quietWaitedS,
