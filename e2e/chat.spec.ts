@@ -63,3 +63,21 @@ test("markdown is rendered and raw HTML is not", async ({ page }) => {
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await expect(page.locator("img[src=x]")).toHaveCount(0);
 });
+
+test("the reply's event stream is never gzipped, even for a client that accepts gzip", async ({ appUrl }) => {
+  const res = await fetch(`${appUrl}/api/chat/message`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "accept-encoding": "gzip, deflate, br" },
+    body: JSON.stringify({
+      id: "nogzip-1",
+      message: { id: "nogzip-1-m", role: "user", parts: [{ type: "text", text: "hello" }] },
+    }),
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toContain("text/event-stream");
+  expect(res.headers.get("content-encoding")).toBeNull();
+  expect(await res.text()).toContain('"type":"finish"');
+  // The compression itself still works for other responses (so the assertion above is not vacuous).
+  const page = await fetch(appUrl, { headers: { "accept-encoding": "gzip" } });
+  expect(page.headers.get("content-encoding")).toBe("gzip");
+});

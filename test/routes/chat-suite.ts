@@ -72,6 +72,7 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       const { response, body } = await sendAndDrain(caller, id, "Tell me about rate limiting please");
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toContain("text/event-stream");
+      expect(response.headers.get("cache-control")).toBe("no-cache, no-transform");
       expect(body).toContain("Tell me about rate limiting please");
       const stored = await waitFor(async () => {
         const c = await conversation(caller, id);
