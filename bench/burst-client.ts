@@ -25,8 +25,10 @@ const statuses = await Promise.all(
       });
       await res.arrayBuffer();
       return String(res.status);
-    } catch {
-      return "error";
+    } catch (error) {
+      // Not an HTTP answer: a connection that failed (e.g. refused or reset while the accept queue overflowed).
+      const cause = (error as { cause?: { code?: string } }).cause;
+      return `error ${cause?.code ?? (error as Error).name}`;
     }
   }),
 );

@@ -131,6 +131,15 @@ export async function healthUnderBurst(
   };
 }
 
+function connectionErrors(b: BurstResult): string {
+  const n = b.rounds.reduce(
+    (sum, r) =>
+      sum + Object.entries(r.statusCounts).reduce((s, [k, v]) => s + (k.startsWith("error") ? v : 0), 0),
+    0,
+  );
+  return n ? `**${n}**` : "none";
+}
+
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "n/a");
 
 export function burstLines(b: BurstResult): string[] {
@@ -167,6 +176,7 @@ export function burstLines(b: BurstResult): string[] {
     "",
     `- Health p99 during the bursts ${f1(b.during.p99)} ms vs idle ${f1(b.idle.p99)} ms; target ≤ 2× idle ` +
       `(${f1(target)} ms): **${met ? "met" : "missed"}**. No 5xx: ` +
-      `**${b.rounds.every((r) => Object.keys(r.statusCounts).every((s) => s !== "error" && Number(s) < 500)) ? "met" : "missed"}**.`,
+      `**${b.rounds.every((r) => Object.keys(r.statusCounts).every((s) => !(Number(s) >= 500))) ? "met" : "missed"}**` +
+      `; requests that got no HTTP answer at all ("error …", by cause): ${connectionErrors(b)}.`,
   ];
 }
