@@ -1,7 +1,7 @@
 // Child process of bench/burst.ts: fires N concurrent anonymous chat POSTs at once, reads every body, and
-// prints "go" when the requests are on their way, then one JSON line with the status counts. Separate from the health prober so that neither one's event
-// loop delays the other's timings.
-export {};
+// prints "go" when the requests are on their way, then one JSON line with the status counts. Separate from
+// the health prober so that neither one's event loop delays the other's timings.
+import { chatBody } from "./load";
 
 const [url, clientsArg, addressesArg, prefix] = process.argv.slice(2);
 if (!url || !prefix)
@@ -18,10 +18,7 @@ const statuses = await Promise.all(
       const res = await fetch(`${url}/api/chat/message`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-forwarded-for": `${prefix}.${i % addresses}.1` },
-        body: JSON.stringify({
-          id,
-          message: { id: `${id}-m`, role: "user", parts: [{ type: "text", text: `hi ${i}` }] },
-        }),
+        body: chatBody(id, `hi ${i}`),
       });
       await res.arrayBuffer();
       return String(res.status);

@@ -86,11 +86,8 @@ export async function identifyCaller(request: Request): Promise<Caller> {
  */
 export async function withOwner(request: Request, caller: Caller): Promise<Identity> {
   const guestSessionId = await verifyGuestCookie(readCookie(request.headers, GUEST_COOKIE));
-  const owner = caller.user
-    ? `user:${caller.user.id}`
-    : guestSessionId
-      ? `guest:${guestSessionId}`
-      : `ip:${caller.clientIp}`;
+  // A verified user owns by user key, anyone else without a guest session by IP: both are the limit key.
+  const owner = !caller.user && guestSessionId ? `guest:${guestSessionId}` : caller.limitKey;
   return { ...caller, guestSessionId, owner };
 }
 
