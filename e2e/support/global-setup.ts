@@ -2,20 +2,12 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chromium } from "@playwright/test";
+import { chromiumArgs, chromiumPath } from "./chromium";
 
 export default async function globalSetup(): Promise<void> {
   try {
-    const browser = await chromium.launch({
-      executablePath: ["/usr/bin/chromium", "/usr/bin/chromium-browser", process.env.CHROMIUM_PATH].find(
-        (p): p is string => Boolean(p && existsSync(p)),
-      ),
-      args: [
-        "--no-sandbox",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    console.log(`e2e: ${chromiumPath ?? "Playwright's Chromium"} ${browser.version()}`);
     await browser.close();
   } catch (error) {
     throw new Error(

@@ -1,9 +1,21 @@
 // guardUIMessageStream against a fake upstream that drops mid-body, and cancellation passing through it.
+import { once } from "node:events";
+import { type AddressInfo, createServer } from "node:net";
 import { createUIMessageStreamResponse, streamText, toUIMessageStream } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeOpenAI, startFakeOpenAI } from "@/test/support/fake-openai";
 import { type AiConfig, selectChatModel } from "./model";
 import { guardUIMessageStream } from "./stream-guard";
+
+/** The text deltas of a UI message stream body, joined. */
+function textDeltas(body: string): string {
+  return body
+    .split("\n")
+    .filter((line) => line.startsWith("data: {"))
+    .map((line) => JSON.parse(line.slice(6)) as { type: string; delta?: string })
+    .flatMap((chunk) => (chunk.type === "text-delta" ? [chunk.delta] : []))
+    .join("");
+}
 
 describe("guardUIMessageStream", () => {
   let fake: FakeOpenAI;
@@ -28,10 +40,44 @@ describe("guardUIMessageStream", () => {
       () => "Upstream failed",
     );
     const body = await createUIMessageStreamResponse({ stream }).text();
-    expect(body).toContain('"delta":"one "');
+    // Every delta sent before the cut reaches the client, in order: the partial reply is the user's data.
+    expect(textDeltas(body)).toBe("one two three ");
     expect(body).toContain('{"type":"error","errorText":"Upstream failed"}');
     expect(body.trimEnd().endsWith("data: [DONE]")).toBe(true);
-    expect(body).not.toContain("four");
+  });
+
+  it("keeps the deltas that arrive in the same TCP segment as the cut", async () => {
+    // The harshest timing for the client: head, three chunks and the FIN in one write, no terminating chunk.
+    const chunk = (content: string) => {
+      const event = `data: ${JSON.stringify({ id: "x", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+      return `${Buffer.byteLength(event).toString(16)}\r\n${event}\r\n`;
+    };
+    const server = createServer((socket) =>
+      socket.once("data", () =>
+        socket.end(
+          "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n" +
+            chunk("one ") +
+            chunk("two ") +
+            chunk("three "),
+        ),
+      ),
+    );
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    try {
+      const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      const model = selectChatModel({ openaiBaseUrl: baseURL, offlineDelayMs: 0 } as AiConfig).model;
+      const result = streamText({ model, prompt: "x", onError: () => {} });
+      const stream = guardUIMessageStream(
+        toUIMessageStream({ stream: result.stream }),
+        () => "Upstream failed",
+      );
+      const body = await createUIMessageStreamResponse({ stream }).text();
+      expect(textDeltas(body)).toBe("one two three ");
+      expect(body).toContain('{"type":"error","errorText":"Upstream failed"}');
+    } finally {
+      server.close();
+    }
   });
 
   it("passes a normal stream through unchanged", async () => {

@@ -140,7 +140,13 @@ export async function startFakeOpenAI(initial: FakeOpenAIOptions = {}): Promise<
     });
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     res.flushHeaders();
-    const send = (payload: unknown) => res.write(`data: ${JSON.stringify(payload)}\n\n`);
+    // Resolves once the bytes are handed to the socket: a drop must not overtake chunks already "sent".
+    let lastWrite: Promise<void> = Promise.resolve();
+    const send = (payload: unknown) => {
+      lastWrite = new Promise<void>((resolve) => {
+        res.write(`data: ${JSON.stringify(payload)}\n\n`, () => resolve());
+      });
+    };
     const chunk = (delta: object, finishReason: string | null = null) =>
       send({
         id,
@@ -155,7 +161,10 @@ export async function startFakeOpenAI(initial: FakeOpenAIOptions = {}): Promise<
       if (res.destroyed) return;
       if (opts.dropAfterChunks !== undefined && sent >= opts.dropAfterChunks) {
         finished = true; // a server-side drop is not a client disconnect
-        res.socket?.destroySoon(); // flush what was written, then cut the connection mid-body
+        // Cut the connection mid-body (no terminating chunk) only after the chunks before it left: since
+        // Node 24.22, http batches a tick's chunked writes and drops them if the socket ends in that tick.
+        await lastWrite;
+        res.socket?.destroySoon();
         return;
       }
       chunk(i === 0 ? { role: "assistant", content: token } : { content: token });
