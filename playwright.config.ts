@@ -1,11 +1,11 @@
 // Playwright: a production build (`next build` once, in global setup) served by `next start` per worker.
 import { defineConfig, devices } from "@playwright/test";
-import { chromiumArgs, chromiumPath } from "./e2e/support/chromium";
+import { chromiumArgs, chromiumPath } from "./test/support/chromium";
 
 export default defineConfig({
   testDir: "./e2e",
   testMatch: "**/*.spec.ts",
-  globalSetup: "./e2e/support/global-setup.ts",
+  globalSetup: "./test/support/playwright-setup.ts",
   outputDir: "./test-results",
   timeout: 60_000,
   expect: { timeout: 10_000 },

@@ -1,7 +1,7 @@
 // (f) Health under a burst: 1,000 concurrent anonymous chat clients (a child process) while this process probes
 // GET /api/health one request at a time; idle vs during, and when during the burst the slow probes happened.
 import { spawn } from "node:child_process";
-import type { AppServer } from "../e2e/support/app-server";
+import type { AppServer } from "../test/support/app-server";
 import { percentile } from "./load";
 import { processTicks } from "./procfs";
 

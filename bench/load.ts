@@ -1,6 +1,8 @@
 // Load generation for the chat benchmark: autocannon runs with per-request bodies/headers, and exact latencies.
 import autocannon, { type AutocannonRequest } from "autocannon";
 
+export { chatBody } from "../test/support/chat-body";
+
 export interface LoadResult {
   label: string;
   /** Completed responses per second over the run. */
@@ -124,12 +126,6 @@ export function mergeLoads(label: string, runs: LoadResult[]): LoadResult {
 }
 
 /** A chat request body for conversation `conversationId`. */
-export function chatBody(conversationId: string, text = "hi"): string {
-  return JSON.stringify({
-    id: conversationId,
-    message: { id: `m-${conversationId}`, role: "user", parts: [{ type: "text", text }] },
-  });
-}
 
 /** Address n of 198.18.0.0/15 (RFC 2544's benchmarking range; only ever a header value, never dialled). */
 export function benchIp(n: number): string {

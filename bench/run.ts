@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type AppServer, startApp } from "../e2e/support/app-server";
+import { type AppServer, startApp } from "../test/support/app-server";
 import { healthUnderBurst } from "./burst";
 import { firstLoadJs } from "./first-load";
 import { type HeapProbe, inspectorUrl, probeHeap } from "./inspector";

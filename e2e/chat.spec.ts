@@ -1,5 +1,6 @@
 // A new visitor chats in a real browser: send, watch the reply stream, reload, reopen from the sidebar, delete.
-import { expect, test } from "./fixtures";
+import { chatBody } from "../test/support/chat-body";
+import { expect, test } from "../test/support/e2e";
 
 // Slow enough that the streaming is visible, fast enough to keep the suite quick.
 test.use({ appEnv: { OFFLINE_MODEL_DELAY_MS: "40" } });
@@ -68,10 +69,7 @@ test("the reply's event stream is never gzipped, even for a client that accepts 
   const res = await fetch(`${appUrl}/api/chat/message`, {
     method: "POST",
     headers: { "content-type": "application/json", "accept-encoding": "gzip, deflate, br" },
-    body: JSON.stringify({
-      id: "nogzip-1",
-      message: { id: "nogzip-1-m", role: "user", parts: [{ type: "text", text: "hello" }] },
-    }),
+    body: chatBody("nogzip-1"),
   });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toContain("text/event-stream");

@@ -1,7 +1,8 @@
 // Failures other than limits: a model stream cut mid-reply (real upstream), network down, 5xx — never the paywall.
+
+import { type AppServer, startApp } from "../test/support/app-server";
+import { expect, test } from "../test/support/e2e";
 import { type FakeOpenAI, startFakeOpenAI } from "../test/support/fake-openai";
-import { expect, test } from "./fixtures";
-import { type AppServer, startApp } from "./support/app-server";
 
 test.describe("against a model that drops the connection mid-reply", () => {
   let fake: FakeOpenAI;

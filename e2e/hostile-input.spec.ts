@@ -1,5 +1,5 @@
 // A corpus of 200+ hostile bodies against the chat route: every answer a 4xx JSON error, the server alive after.
-import { expect, test } from "./fixtures";
+import { expect, test } from "../test/support/e2e";
 
 // Validation is what is under test here, so the limiter (which runs first) is switched off.
 test.use({

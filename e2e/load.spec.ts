@@ -1,5 +1,6 @@
 // 1,000 concurrent anonymous clients on the chat route: no 5xx, and health keeps answering meanwhile.
-import { expect, test } from "./fixtures";
+import { chatBody } from "../test/support/chat-body";
+import { expect, test } from "../test/support/e2e";
 
 test.use({ appEnv: { OFFLINE_MODEL_DELAY_MS: "0" } });
 
@@ -34,10 +35,7 @@ test("1,000 concurrent anonymous clients: every answer 200 or 429, health alive 
       const res = await fetch(`${appUrl}/api/chat/message`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-forwarded-for": `100.64.${i % 100}.1` },
-        body: JSON.stringify({
-          id,
-          message: { id: `${id}-m`, role: "user", parts: [{ type: "text", text: `hi ${i}` }] },
-        }),
+        body: chatBody(id, `hi ${i}`),
       });
       const body = await res.text();
       if (res.status === 429) expect(JSON.parse(body)).toMatchObject({ error: "rate_limited" });

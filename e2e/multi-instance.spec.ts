@@ -1,7 +1,9 @@
 // Three `next start` instances share one Redis: 60 concurrent requests from one user admit exactly the limit.
+
+import { type AppServer, startApp } from "../test/support/app-server";
+import { chatBody } from "../test/support/chat-body";
+import { expect, test } from "../test/support/e2e";
 import { type RedisStack, startRedisStack } from "../test/support/redis";
-import { expect, test } from "./fixtures";
-import { type AppServer, startApp } from "./support/app-server";
 
 test.describe("limits across instances", () => {
   let stack: RedisStack;
@@ -47,10 +49,7 @@ test.describe("limits across instances", () => {
             cookie: cookie as string,
             "x-forwarded-for": `198.51.100.${i % 200}`,
           },
-          body: JSON.stringify({
-            id: `multi-${i}`,
-            message: { id: `m-${i}`, role: "user", parts: [{ type: "text", text: `hello ${i}` }] },
-          }),
+          body: chatBody(`multi-${i}`, `hello ${i}`),
         });
         await res.arrayBuffer();
         return res.status;

@@ -1,5 +1,5 @@
 // Daily credits in a real browser: once the budget is used up the paywall opens (402), never the 429 bubble.
-import { expect, test } from "./fixtures";
+import { expect, test } from "../test/support/e2e";
 
 test.use({
   appEnv: {

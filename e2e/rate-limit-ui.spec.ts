@@ -1,6 +1,6 @@
 // The 429 experience in a real browser: inline bubble with a live countdown, Send again, never the paywall.
 import type { Browser, Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { ChatPage, expect, test } from "../test/support/e2e";
 
 // In memory the minute window starts at a caller's first message, so an 8 s window leaves a countdown of
 // several seconds to watch. Budget on, but far away, so the paywall exists and must stay closed.
@@ -22,17 +22,8 @@ async function clientAt(browser: Browser, ip: string, options: Parameters<Browse
   return context.newPage();
 }
 
-async function send(page: Page, text: string) {
-  const composer = page.getByTestId("composer-input");
-  await composer.fill(text);
-  await composer.press("Enter");
-}
-
-async function sendAndWait(page: Page, text: string) {
-  await send(page, text);
-  await expect(page.getByTestId("message-user").filter({ hasText: text })).toHaveCount(1);
-  await expect(page.getByTestId("send-button")).toBeVisible({ timeout: 20_000 });
-}
+const send = (page: Page, text: string) => new ChatPage(page).send(text);
+const sendAndWait = (page: Page, text: string) => new ChatPage(page).sendAndWait(text);
 
 async function noticeSeconds(page: Page): Promise<number> {
   const text = ((await page.getByTestId("rate-limit-notice").textContent()) ?? "").trim();

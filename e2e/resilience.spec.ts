@@ -1,8 +1,10 @@
 // Faults against a production server: Redis killed and restarted, fail-closed mode, client abort mid-stream.
+
+import { type AppServer, startApp } from "../test/support/app-server";
+import { chatBody } from "../test/support/chat-body";
+import { expect, test } from "../test/support/e2e";
 import { startFakeOpenAI } from "../test/support/fake-openai";
 import { type RedisStack, startRedisStack } from "../test/support/redis";
-import { expect, test } from "./fixtures";
-import { type AppServer, startApp } from "./support/app-server";
 
 const TIMEOUT_MS = 500;
 
@@ -11,7 +13,7 @@ function chatRequest(app: AppServer, ip: string, text = "hello", signal?: AbortS
   return fetch(`${app.url}/api/chat/message`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-forwarded-for": ip },
-    body: JSON.stringify({ id, message: { id: `${id}-m`, role: "user", parts: [{ type: "text", text }] } }),
+    body: chatBody(id, text),
     signal,
   });
 }

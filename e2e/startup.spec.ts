@@ -1,8 +1,8 @@
 // Start-up: one log line names the model and store; an invalid variable stops the server, naming it.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { expect, test } from "./fixtures";
-import { E2E_AUTH_SECRET, freePort, startApp } from "./support/app-server";
+import { E2E_AUTH_SECRET, freePort, startApp } from "../test/support/app-server";
+import { expect, test } from "../test/support/e2e";
 
 async function runUntilExit(env: Record<string, string | undefined>, ms = 20_000) {
   const port = await freePort();

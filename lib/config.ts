@@ -85,6 +85,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Every environment variable the app reads (tests clear them all so a developer's shell cannot leak in). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape) as (keyof Env)[];
+
 export interface Config {
   isProduction: boolean;
   onVercel: boolean;

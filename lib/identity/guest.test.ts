@@ -1,10 +1,10 @@
 import { SignJWT } from "jose";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { envForTests, TEST_SECRET } from "@/test/support/env";
 import { GUEST_COOKIE, readCookie, SESSION_COOKIE, withCookie } from "./cookies";
 import { guestCookieOptions, mintGuestSession, sessionCookieOptions, verifyGuestCookie } from "./guest";
 import { issueUserToken } from "./jwt";
 import { getAuthSecretKey } from "./secret";
-import { envForTests, TEST_SECRET } from "./test-env";
 
 const env = envForTests({ AUTH_SECRET: TEST_SECRET, NODE_ENV: "test" });
 beforeEach(() => env());

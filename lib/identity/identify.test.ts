@@ -1,11 +1,11 @@
 import { SignJWT } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/http/errors";
+import { envForTests, TEST_SECRET } from "@/test/support/env";
 import { GUEST_COOKIE, SESSION_COOKIE } from "./cookies";
 import { mintGuestSession } from "./guest";
 import { identify, identifyCaller, withOwner } from "./identify";
 import { issueUserToken } from "./jwt";
-import { envForTests, TEST_SECRET } from "./test-env";
 
 const env = envForTests({
   AUTH_SECRET: TEST_SECRET,

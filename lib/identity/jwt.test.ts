@@ -3,9 +3,9 @@ import type { AddressInfo } from "node:net";
 import { base64url, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "@/lib/http/errors";
+import { envForTests, TEST_SECRET } from "@/test/support/env";
 import { mintGuestSession } from "./guest";
 import { issueUserToken, verifyUserToken } from "./jwt";
-import { envForTests, TEST_SECRET } from "./test-env";
 
 const env = envForTests({
   AUTH_SECRET: TEST_SECRET,

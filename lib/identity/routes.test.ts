@@ -3,10 +3,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { DELETE, POST } from "@/app/api/auth/dev-signin/route";
 import { GET } from "@/app/api/session/route";
 import { proxy, config as proxyConfig } from "@/proxy";
+import { envForTests, TEST_SECRET } from "@/test/support/env";
 import { GUEST_COOKIE, readCookie, SESSION_COOKIE } from "./cookies";
 import { mintGuestSession, verifyGuestCookie } from "./guest";
 import { verifyUserToken } from "./jwt";
-import { envForTests, TEST_SECRET } from "./test-env";
 
 const env = envForTests({ AUTH_SECRET: TEST_SECRET, AUTH_DEV_SIGNIN: "true", NODE_ENV: "test" });
 beforeEach(() => env());

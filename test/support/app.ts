@@ -1,6 +1,6 @@
 // Test helper: drive the real route handlers with real Request objects under a chosen environment.
 import { resetChatModelForTests } from "@/lib/ai/model";
-import { resetConfigForTests } from "@/lib/config";
+import { ENV_VARIABLES, resetConfigForTests } from "@/lib/config";
 import { resetCreditsForTests } from "@/lib/credits";
 import { issueUserToken } from "@/lib/identity/jwt";
 import { resetStreamSlotsForTests } from "@/lib/ratelimit/concurrency";
@@ -10,29 +10,12 @@ import { resetStoreForTests } from "@/lib/store";
 
 export const TEST_AUTH_SECRET = "route-test-secret-0123456789abcdef0123456789";
 
-/** Every variable the app reads, so a developer's shell cannot leak into a test. */
+/** Every variable the app reads is cleared (so a developer's shell cannot leak into a test), then these set. */
 const BASE_ENV: Record<string, string | undefined> = {
+  ...Object.fromEntries(ENV_VARIABLES.map((name) => [name, undefined])),
   NODE_ENV: "test",
   AUTH_SECRET: TEST_AUTH_SECRET,
   OFFLINE_MODEL_DELAY_MS: "0",
-  UPSTASH_REDIS_REST_URL: undefined,
-  UPSTASH_REDIS_REST_TOKEN: undefined,
-  KV_REST_API_URL: undefined,
-  KV_REST_API_TOKEN: undefined,
-  AI_GATEWAY_API_KEY: undefined,
-  OPENAI_API_KEY: undefined,
-  OPENAI_BASE_URL: undefined,
-  AI_MODEL: undefined,
-  VERCEL: undefined,
-  TRUST_USER_ID_HEADER: undefined,
-  RATE_LIMIT_CHAT_PER_MIN: undefined,
-  RATE_LIMIT_CHAT_PER_HOUR: undefined,
-  RATE_LIMIT_CHAT_IP_PER_MIN: undefined,
-  RATE_LIMIT_MINUTE_WINDOW_SECONDS: undefined,
-  RATE_LIMIT_HOUR_WINDOW_SECONDS: undefined,
-  RATE_LIMIT_TIMEOUT_MS: undefined,
-  RATE_LIMIT_FAIL_MODE: undefined,
-  TRUSTED_PROXY_HOPS: undefined,
   CHAT_DAILY_TOKEN_BUDGET: "0",
   CHAT_MAX_CONCURRENT_STREAMS: "0",
 };
@@ -81,18 +64,7 @@ export function requestFor(
   });
 }
 
-let sequence = 0;
-export function newId(prefix = "c"): string {
-  sequence += 1;
-  return `${prefix}-${Date.now().toString(36)}-${sequence}`;
-}
-
-export function chatBody(conversationId: string, text: string): string {
-  return JSON.stringify({
-    id: conversationId,
-    message: { id: newId("m"), role: "user", parts: [{ type: "text", text }] },
-  });
-}
+export { chatBody, newId } from "./chat-body";
 
 export function userToken(id: string, name = id): Promise<string> {
   return issueUserToken({ id, name });

@@ -2,7 +2,7 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
 import { beforeAll, describe, expect, it } from "vitest";
-import { setUpRedisFixture } from "./test-fixture";
+import { setUpRedisFixture } from "@/test/support/redis-fixture";
 
 const fx = setUpRedisFixture();
 let redis: Redis;

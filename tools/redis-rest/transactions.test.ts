@@ -1,7 +1,7 @@
 // Integration tests: pipelines, MULTI/EXEC transactions (atomicity) and auto-pipelining through the endpoint.
 import { Redis } from "@upstash/redis";
 import { beforeAll, describe, expect, it } from "vitest";
-import { setUpRedisFixture } from "./test-fixture";
+import { setUpRedisFixture } from "@/test/support/redis-fixture";
 
 const fx = setUpRedisFixture();
 

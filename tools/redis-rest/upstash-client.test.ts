@@ -1,8 +1,8 @@
 // Integration tests: the real @upstash/redis client (single requests and auto-pipelining) against the endpoint.
 import { Redis } from "@upstash/redis";
 import { beforeAll, describe, expect, it } from "vitest";
+import { setUpRedisFixture } from "@/test/support/redis-fixture";
 import { sha1 } from "./scripts";
-import { setUpRedisFixture } from "./test-fixture";
 
 const fx = setUpRedisFixture();
 

@@ -1,7 +1,7 @@
 // Vitest fixture for the endpoint's integration tests: redis-server + endpoint per file, flushed per test.
 import { createClient } from "redis";
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { type RedisStack, startRedisStack } from "../../test/support/redis";
+import { type RedisStack, startRedisStack } from "./redis";
 
 export interface RedisFixture {
   stack: RedisStack;

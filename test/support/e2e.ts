@@ -1,0 +1,64 @@
+// Playwright fixtures (a `next start` per worker with the spec's environment) and the chat page object.
+import { test as base, expect, type Page } from "@playwright/test";
+import { type AppServer, startApp } from "./app-server";
+
+export interface AppOptions {
+  /** Environment for this spec file's server, e.g. short rate-limit windows. */
+  appEnv: Record<string, string>;
+}
+
+export const test = base.extend<{ appUrl: string }, AppOptions & { app: AppServer }>({
+  appEnv: [{}, { scope: "worker", option: true }],
+  app: [
+    async ({ appEnv }, use) => {
+      const app = await startApp(appEnv);
+      await use(app);
+      await app.stop();
+    },
+    { scope: "worker" },
+  ],
+  appUrl: async ({ app }, use) => {
+    await use(app.url);
+  },
+  baseURL: async ({ app }, use) => {
+    await use(app.url);
+  },
+});
+
+export { expect } from "@playwright/test";
+
+/** What a person does in the chat: type, send, wait for the reply. One place for the test ids involved. */
+export class ChatPage {
+  constructor(readonly page: Page) {}
+
+  get composer() {
+    return this.page.getByTestId("composer-input");
+  }
+  get userMessages() {
+    return this.page.getByTestId("message-user");
+  }
+  get assistantMessages() {
+    return this.page.getByTestId("message-assistant");
+  }
+  get lastReply() {
+    return this.assistantMessages.last();
+  }
+
+  /** Types `text` into the composer and presses Enter. */
+  async send(text: string): Promise<void> {
+    await this.composer.fill(text);
+    await this.composer.press("Enter");
+  }
+
+  /** Waits until the reply to the last message has finished streaming (Send is offered again). */
+  async waitForReply(): Promise<void> {
+    await expect(this.page.getByTestId("send-button")).toBeVisible({ timeout: 20_000 });
+  }
+
+  /** Sends `text`, sees it in the transcript, and waits for its reply to finish. */
+  async sendAndWait(text: string): Promise<void> {
+    await this.send(text);
+    await expect(this.userMessages.filter({ hasText: text })).toHaveCount(1);
+    await this.waitForReply();
+  }
+}
