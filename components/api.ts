@@ -1,27 +1,27 @@
-// Client-side HTTP helpers and types for the app's JSON API (components talk to the server only over HTTP).
-import type { UIMessage } from "ai";
+// Client-side HTTP helpers for the app's JSON API (components talk to the server only over HTTP).
+import type {
+  ChatMessage,
+  Conversation,
+  ConversationSummary,
+  ErrorBody,
+  Health,
+  SessionInfo,
+  SessionUser,
+  Usage,
+} from "@/lib/wire/types";
 
-export type ChatMetadata = { incomplete?: boolean };
-export type ChatMessage = UIMessage<ChatMetadata>;
-
-export type ConversationSummary = { id: string; title: string; updatedAt: number };
-export type Conversation = ConversationSummary & { messages: ChatMessage[] };
-export type Usage = { used: number; remaining: number; budget: number; resets_at: string };
-export type SessionUser = { id: string; name: string };
-export type SessionInfo = { user: SessionUser | null; devSignin: boolean };
-export type Health = { status: "ok" | "degraded"; store: string; model: string; provider?: string };
-
-/** The JSON error body every route answers with: `{ error, message, ...details }`. */
-export type ApiErrorBody = { error: string; message: string } & Record<string, unknown>;
+export { ID_PATTERN as CONVERSATION_ID_PATTERN } from "@/lib/wire/limits";
+export { messageText } from "@/lib/wire/messages";
+export type { ChatMessage, Conversation, ConversationSummary, Health, SessionInfo, SessionUser, Usage };
 
 /** A non-2xx answer from the API, with its parsed JSON body (or a synthesized one). */
 export class ApiHttpError extends Error {
   readonly status: number;
-  readonly body: ApiErrorBody;
-  /** Seconds from `retry_after_seconds` or the `Retry-After` header (429 only). */
+  readonly body: ErrorBody | { error: "http_error"; message: string };
+  /** Seconds from `retry_after_seconds` or the `Retry-After` header. */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: number, body: ApiErrorBody, retryAfterSeconds?: number) {
+  constructor(status: number, body: ApiHttpError["body"], retryAfterSeconds?: number) {
     super(body.message || `Request failed with status ${status}`);
     this.name = "ApiHttpError";
     this.status = status;
@@ -30,15 +30,13 @@ export class ApiHttpError extends Error {
   }
 }
 
-export const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
-
 /** Reads a failed response into an ApiHttpError, tolerating non-JSON bodies (proxies, crashes). */
 export async function toApiHttpError(response: Response): Promise<ApiHttpError> {
-  let body: ApiErrorBody = { error: "http_error", message: "" };
+  let body: ApiHttpError["body"] = { error: "http_error", message: "" };
   const text = await response.text().catch(() => "");
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === "object" && "error" in parsed) body = parsed as ApiErrorBody;
+    if (parsed && typeof parsed === "object" && "error" in parsed) body = parsed as ErrorBody;
     else body.message = text.slice(0, 300);
   } catch {
     body.message = text.slice(0, 300);
@@ -46,7 +44,7 @@ export async function toApiHttpError(response: Response): Promise<ApiHttpError> 
   if (typeof body.message !== "string" || !body.message) {
     body = { ...body, message: `The server answered ${response.status}.` };
   }
-  const fromBody = Number(body.retry_after_seconds);
+  const fromBody = Number((body as Record<string, unknown>).retry_after_seconds);
   const fromHeader = Number(response.headers.get("Retry-After"));
   const retryAfter =
     Number.isFinite(fromBody) && fromBody > 0 ? fromBody : fromHeader > 0 ? fromHeader : undefined;
@@ -84,14 +82,6 @@ export const api = {
     }),
   signOut: () => request<{ user: null }>("/api/auth/dev-signin", { method: "DELETE" }),
 };
-
-/** Plain text of a message's text parts (what the user typed). */
-export function messageText(message: ChatMessage): string {
-  return message.parts
-    .filter((part) => part.type === "text")
-    .map((part) => part.text)
-    .join("");
-}
 
 /** randomUUID only exists in secure contexts (https/localhost); fall back to getRandomValues elsewhere. */
 export function newConversationId(): string {

@@ -1,13 +1,17 @@
 // The 429 experience in a real browser: inline bubble with a live countdown, Send again, never the paywall.
 import type { Browser, Page } from "@playwright/test";
 import { ChatPage, expect, test } from "../test/support/e2e";
+import { roomInWindow } from "../test/support/windows";
 
-// In memory the minute window starts at a caller's first message, so an 8 s window leaves a countdown of
-// several seconds to watch. Budget on, but far away, so the paywall exists and must stay closed.
+// An 8 s "minute" leaves a countdown of several seconds to watch. Windows are aligned to the clock, so each
+// sequence starts where the current window has room for it. Budget on, but far away: the paywall exists and
+// must stay closed.
+const WINDOW_SECONDS = 8;
+
 test.use({
   appEnv: {
     RATE_LIMIT_CHAT_PER_MIN: "2",
-    RATE_LIMIT_MINUTE_WINDOW_SECONDS: "8",
+    RATE_LIMIT_MINUTE_WINDOW_SECONDS: String(WINDOW_SECONDS),
     OFFLINE_MODEL_DELAY_MS: "5",
     AUTH_DEV_SIGNIN: "true",
     CHAT_DAILY_TOKEN_BUDGET: "1000000",
@@ -38,6 +42,7 @@ test("sending too fast shows the countdown bubble, keeps the text, and Send agai
 }, testInfo) => {
   const page = await clientAt(browser, "198.51.100.11");
   await page.goto(appUrl);
+  await roomInWindow(WINDOW_SECONDS, 6_000);
   await sendAndWait(page, "first");
   await sendAndWait(page, "second");
   await send(page, "third, too fast");
@@ -94,12 +99,14 @@ test("a signed-in user and an anonymous user on the same machine hit their own l
   await guest.goto(appUrl);
   await expect(guest.getByTestId("current-user")).toHaveText("Guest");
 
+  await roomInWindow(WINDOW_SECONDS, 5_000);
   await sendAndWait(guest, "guest one");
   await sendAndWait(guest, "guest two");
   await send(guest, "guest three");
   await expect(guest.getByTestId("rate-limit-notice")).toHaveText(NOTICE);
 
   // The guest's limit is spent; the member on the same address still has their own two.
+  await roomInWindow(WINDOW_SECONDS, 5_000);
   await sendAndWait(member, "member one");
   await sendAndWait(member, "member two");
   await expect(member.getByTestId("rate-limit-bubble")).toHaveCount(0);
@@ -116,6 +123,7 @@ test("the bubble is readable on a 375 px phone in dark mode", async ({ browser, 
     hasTouch: true,
   });
   await page.goto(appUrl);
+  await roomInWindow(WINDOW_SECONDS, 5_000);
   await sendAndWait(page, "one");
   await sendAndWait(page, "two");
   await send(page, "three");

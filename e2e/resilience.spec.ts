@@ -103,15 +103,19 @@ test.describe("Redis outage, fail-closed", () => {
 
   test("answers 503 JSON with Retry-After while Redis is down, and recovers", async () => {
     const { app, stack } = ctx;
-    const first = await timed(app, "192.0.2.10");
+    const first = await chatRequest(app, "192.0.2.10");
     expect(first.status, app.output()).toBe(200);
+    await first.arrayBuffer();
+    // The first reply handed this cookieless client a guest session: its conversations are its own.
+    const session = /chat_guest=[^;]+/.exec(first.headers.get("set-cookie") ?? "")?.[0] ?? "";
+    expect(session).not.toBe("");
     await stack.stopRedis();
     const res = await chatRequest(app, "192.0.2.11");
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("5");
     expect(await res.json()).toMatchObject({ error: "unavailable" });
     // Listing needs the store: a quick 503 JSON, not a hang or a bare 500; health stays up and says degraded.
-    const list = await fetch(`${app.url}/api/conversations`);
+    const list = await fetch(`${app.url}/api/conversations`, { headers: { cookie: session } });
     expect(list.status).toBe(503);
     expect(await list.json()).toMatchObject({ error: "unavailable" });
     expect(await health(app)).toMatchObject({ status: "degraded" });

@@ -43,7 +43,12 @@ test("starts with a copied .env.example (blank means unset) on the embedded defa
   const app = await startApp({ ...env, AUTH_SECRET: E2E_AUTH_SECRET });
   try {
     const health = await (await fetch(`${app.url}/api/health`)).json();
-    expect(health).toEqual({ status: "ok", store: "memory", model: "Offline demo model" });
+    expect(health).toEqual({
+      status: "ok",
+      store: "memory",
+      model: "Offline demo model",
+      provider: "offline",
+    });
   } finally {
     await app.stop();
   }

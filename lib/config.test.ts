@@ -13,7 +13,9 @@ describe("parseConfig", () => {
       timeoutMs: 500,
       failMode: "open",
     });
-    expect(config.proxy).toEqual({ trustedHops: 1, ipv6Subnet: 64 });
+    expect(config.proxy).toEqual({ trustedHops: 1, trustedHopsSet: false, ipv6Subnet: 64 });
+    expect(parseConfig({ TRUSTED_PROXY_HOPS: "1" }).proxy.trustedHopsSet).toBe(true);
+    expect(config.credits).toMatchObject({ dailyTokenBudget: 100_000, maxOutputTokens: 4096 });
     expect(config.redis).toBeNull();
     expect(config.maxConcurrentStreams).toBe(2);
     expect(config.auth.trustUserIdHeader).toBe(false);

@@ -1,6 +1,7 @@
 // Every environment variable the app reads, parsed and validated once (zod); errors name the variable.
 import { z } from "zod";
 import packageJson from "../package.json" with { type: "json" };
+import { processState, resetProcessStateForTests } from "./process-state";
 
 const APP_VERSION: string = packageJson.version;
 
@@ -78,6 +79,8 @@ const envSchema = z.object({
   CHAT_DAILY_TOKEN_BUDGET: nonNegativeInt(100_000),
   PAYWALL_URL: optionalUrl,
   CHAT_MAX_CONCURRENT_STREAMS: nonNegativeInt(2),
+  // The longest reply, in tokens: what a message reserves from the daily budget beyond its prompt.
+  CHAT_MAX_OUTPUT_TOKENS: wholeNumber(4096, 64, 1_000_000),
   VERCEL_GIT_COMMIT_SHA: optionalString,
   // Filled in by next.config.ts at build time from git, when the build has a checkout.
   APP_BUILD_COMMIT: optionalString,
@@ -102,7 +105,12 @@ export interface Config {
     timeoutMs: number;
     failMode: "open" | "closed";
   };
-  proxy: { trustedHops: number; ipv6Subnet: number };
+  proxy: {
+    trustedHops: number;
+    /** False when TRUSTED_PROXY_HOPS was left unset (the default 1 is then assumed, and warned about off Vercel). */
+    trustedHopsSet: boolean;
+    ipv6Subnet: number;
+  };
   auth: {
     /** Set when AUTH_SECRET is configured; in development a random one is generated (see ./identity). */
     secret: string | undefined;
@@ -119,7 +127,7 @@ export interface Config {
     openaiBaseUrl: string | undefined;
     offlineDelayMs: number;
   };
-  credits: { dailyTokenBudget: number; paywallUrl: string | undefined };
+  credits: { dailyTokenBudget: number; paywallUrl: string | undefined; maxOutputTokens: number };
   maxConcurrentStreams: number;
   build: { version: string; commit: string | null };
 }
@@ -160,7 +168,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       timeoutMs: e.RATE_LIMIT_TIMEOUT_MS,
       failMode: e.RATE_LIMIT_FAIL_MODE,
     },
-    proxy: { trustedHops: e.TRUSTED_PROXY_HOPS, ipv6Subnet: e.IPV6_SUBNET },
+    proxy: {
+      trustedHops: e.TRUSTED_PROXY_HOPS,
+      trustedHopsSet: blankToUndefined(env.TRUSTED_PROXY_HOPS) !== undefined,
+      ipv6Subnet: e.IPV6_SUBNET,
+    },
     auth: {
       secret: e.AUTH_SECRET,
       jwksUrl: e.AUTH_JWKS_URL,
@@ -176,29 +188,30 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       openaiBaseUrl: e.OPENAI_BASE_URL,
       offlineDelayMs: e.OFFLINE_MODEL_DELAY_MS,
     },
-    credits: { dailyTokenBudget: e.CHAT_DAILY_TOKEN_BUDGET, paywallUrl: e.PAYWALL_URL },
+    credits: {
+      dailyTokenBudget: e.CHAT_DAILY_TOKEN_BUDGET,
+      paywallUrl: e.PAYWALL_URL,
+      maxOutputTokens: e.CHAT_MAX_OUTPUT_TOKENS,
+    },
     maxConcurrentStreams: e.CHAT_MAX_CONCURRENT_STREAMS,
     build: { version: APP_VERSION, commit: e.VERCEL_GIT_COMMIT_SHA ?? e.APP_BUILD_COMMIT ?? null },
   };
 }
 
-let cached: Config | undefined;
-
-/** The process-wide config, parsed on first use. */
+/** The process-wide config, parsed from process.env on first use. */
 export function getConfig(): Config {
-  if (!cached) {
+  return processState("config", () => {
     // Blank means unset (a copied .env.example has many `NAME=` lines). Provider SDKs read some of these
     // names from process.env themselves and reject an empty string (OPENAI_BASE_URL), so drop them here.
-    for (const name of Object.keys(envSchema.shape)) {
+    for (const name of ENV_VARIABLES) {
       if (process.env[name]?.trim() === "") delete process.env[name];
     }
     // APP_BUILD_COMMIT is named literally so Next inlines the value next.config.ts computed at build time.
-    cached = parseConfig({ ...process.env, APP_BUILD_COMMIT: process.env.APP_BUILD_COMMIT });
-  }
-  return cached;
+    return parseConfig({ ...process.env, APP_BUILD_COMMIT: process.env.APP_BUILD_COMMIT });
+  });
 }
 
-/** Tests only: forget the cached config so a changed process.env is read again. */
+/** Tests only: forget the config and everything built from it, so a changed process.env is read again. */
 export function resetConfigForTests(): void {
-  cached = undefined;
+  resetProcessStateForTests();
 }

@@ -1,27 +1,25 @@
-// What /api/health reports: store reachability (bounded by the limiter timeout), limiter state, model.
-import { getChatModel } from "./ai/model";
+// What /api/health reports: store reachability (bounded by the store deadline), and the model in use.
 import { getConfig } from "./config";
-import { withTimeout } from "./resilience/degrade";
+import { withDeadline } from "./resilience/deadline";
 import { reportStoreSuccess, storeFailingSince } from "./resilience/store-health";
-import { getStore } from "./store";
+import { services } from "./services";
+import type { Health } from "./wire/types";
 
-export interface HealthReport {
-  status: "ok" | "degraded";
-  store: "memory" | "redis";
-  model: string;
-}
-
-export async function checkHealth(): Promise<HealthReport> {
-  const store = getStore();
-  const timeoutMs = getConfig().rateLimit.timeoutMs;
+export async function checkHealth(): Promise<Health> {
+  const { store, model } = services();
   let reachable: boolean;
   try {
-    await withTimeout(store.ping(), timeoutMs);
+    await withDeadline(store.ping(), getConfig().rateLimit.timeoutMs);
     reachable = true;
   } catch {
     reachable = false;
   }
   // Redis answering again ends an outage, even before the next chat request proves it.
   if (reachable && storeFailingSince() !== null) reportStoreSuccess();
-  return { status: reachable ? "ok" : "degraded", store: store.kind, model: getChatModel().label };
+  return {
+    status: reachable ? "ok" : "degraded",
+    store: store.kind,
+    model: model.label,
+    provider: model.provider,
+  };
 }

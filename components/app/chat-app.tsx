@@ -85,7 +85,7 @@ export function ChatApp() {
   const onSend = useCallback((id: string) => {
     if (new URLSearchParams(window.location.search).get("c") !== id) setUrlConversation(id);
   }, []);
-  const onSettled = useCallback(({ ok }: { ok: boolean }) => afterReply(ok), [afterReply]);
+  const onSettled = afterReply;
 
   const onSessionChanged = useCallback(() => {
     void session.refresh();

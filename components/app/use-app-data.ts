@@ -34,22 +34,13 @@ export function useAppData() {
   const conversations = useResource<ConversationSummary[]>(loadConversations);
   const usage = useResource<Usage>(api.usage);
   const health = useResource<Health>(api.health);
-  const later = useRef<number | undefined>(undefined);
-
-  useEffect(() => () => window.clearTimeout(later.current), []);
-
   const refreshConversations = conversations.refresh;
   const refreshUsage = usage.refresh;
-  /** After a reply: list + usage now, and the list once more when the server has had time to title it. */
-  const afterReply = useCallback(
-    (ok: boolean) => {
-      void refreshConversations();
-      void refreshUsage();
-      window.clearTimeout(later.current);
-      if (ok) later.current = window.setTimeout(() => void refreshConversations(), 1500);
-    },
-    [refreshConversations, refreshUsage],
-  );
+  /** After a reply: the server saved it, with a new conversation's title, before the stream ended. */
+  const afterReply = useCallback(() => {
+    void refreshConversations();
+    void refreshUsage();
+  }, [refreshConversations, refreshUsage]);
 
   return { session, conversations, usage, health, afterReply };
 }

@@ -3,10 +3,7 @@ import { DefaultChatTransport } from "ai";
 import { ApiHttpError, type ChatMessage, toApiHttpError } from "@/components/api";
 
 export const CHAT_API = "/api/chat/message";
-export const MAX_MESSAGE_CHARS = 8000;
-
-/** The typed error the chat transport throws for any non-2xx answer (status, parsed body, retryAfterSeconds). */
-export { ApiHttpError as ChatHttpError };
+export { MAX_MESSAGE_CHARS } from "@/lib/wire/limits";
 
 /** Whether the last request got a 2xx answer: after that the server has the user message (it persists on end). */
 export type RequestProgress = { responded: boolean };

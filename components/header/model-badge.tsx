@@ -2,7 +2,7 @@
 import type { Health } from "@/components/api";
 
 export function isOfflineModel(health: Health): boolean {
-  return health.provider === "offline" || /offline/i.test(health.model);
+  return health.provider === "offline";
 }
 
 export function ModelBadge({ health, failed }: { health: Health | null; failed: boolean }) {

@@ -38,7 +38,7 @@ export function AccountPanel({ session, onChanged }: Props) {
           <span className="sr-only">You are: </span>
           <span data-testid="current-user">{session ? (user ? user.name : "Guest") : "…"}</span>
         </span>
-        {session?.devSignin && user && (
+        {session?.dev_signin && user && (
           <button
             type="button"
             className="btn btn-small btn-ghost"
@@ -50,7 +50,7 @@ export function AccountPanel({ session, onChanged }: Props) {
           </button>
         )}
       </div>
-      {session?.devSignin && !user && (
+      {session?.dev_signin && !user && (
         <form className="signin" onSubmit={signIn} aria-label="Sign in (dev)">
           <label htmlFor="signin-name" className="sr-only">
             Name

@@ -2,8 +2,9 @@
 import { streamText } from "ai";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
+import { services } from "@/lib/services";
 import { type FakeOpenAI, startFakeOpenAI } from "@/test/support/fake-openai";
-import { type AiConfig, getChatModel, getTitleModel, resetChatModelForTests, selectChatModel } from "./model";
+import { type AiConfig, selectChatModel, titleModelOf } from "./model";
 import { OfflineChatModel } from "./offline-model";
 import { SYSTEM_PROMPT } from "./prompt";
 
@@ -64,27 +65,24 @@ describe("selectChatModel", () => {
   });
 });
 
-describe("getChatModel / getTitleModel", () => {
+describe("the process's model and title model", () => {
   afterEach(() => {
     vi.unstubAllEnvs();
     resetConfigForTests();
-    resetChatModelForTests();
   });
 
-  it("reads config once and memoizes; the title model is null offline", () => {
+  it("is built once from the config; the title model is null offline", () => {
     for (const key of ["AI_GATEWAY_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL", "AI_MODEL"])
       vi.stubEnv(key, "");
     resetConfigForTests();
-    resetChatModelForTests();
-    const first = getChatModel();
+    const first = services().model;
     expect(first.provider).toBe("offline");
     vi.stubEnv("OPENAI_API_KEY", "sk-late");
+    expect(services().model).toBe(first);
+    expect(titleModelOf(first)).toBeNull();
     resetConfigForTests();
-    expect(getChatModel()).toBe(first);
-    expect(getTitleModel()).toBeNull();
-    resetChatModelForTests();
-    expect(getChatModel().provider).toBe("openai");
-    expect(getTitleModel()?.provider).toBe("openai");
+    expect(services().model.provider).toBe("openai");
+    expect(titleModelOf(services().model)?.provider).toBe("openai");
   });
 });
 

@@ -3,11 +3,12 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { createGateway } from "ai";
-import { type Config, getConfig } from "@/lib/config";
+import type { Config } from "@/lib/config";
+import type { Health } from "@/lib/wire/types";
 import { OFFLINE_MODEL_ID, OfflineChatModel } from "./offline-model";
 
 export type AiConfig = Config["ai"];
-export type ChatProvider = "gateway" | "openai" | "openai-compatible" | "offline";
+export type ChatProvider = Health["provider"];
 
 export interface ChatModelInfo {
   /** A provider model; assignable to `LanguageModel` wherever `ai` functions take one. */
@@ -73,21 +74,7 @@ export function selectChatModel(ai: AiConfig, options: SelectOptions = {}): Chat
   };
 }
 
-let cached: ChatModelInfo | undefined;
-
-/** The process-wide chat model, selected from getConfig().ai on first use. */
-export function getChatModel(): ChatModelInfo {
-  cached ??= selectChatModel(getConfig().ai);
-  return cached;
-}
-
 /** The model for conversation titles: the chat model itself, or null offline (use the heuristic title). */
-export function getTitleModel(): ChatModelInfo | null {
-  const info = getChatModel();
+export function titleModelOf(info: ChatModelInfo): ChatModelInfo | null {
   return info.provider === "offline" ? null : info;
-}
-
-/** Tests only: forget the memoized model so a changed config is read again. */
-export function resetChatModelForTests(): void {
-  cached = undefined;
 }

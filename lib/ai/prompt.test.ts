@@ -1,8 +1,9 @@
 // The UIMessage → model message step, checked end to end through streamText with the offline model.
 import { streamText, type UIMessage } from "ai";
 import { describe, expect, it } from "vitest";
+import { messageText } from "../wire/messages";
 import { OfflineChatModel } from "./offline-model";
-import { buildChatPrompt, messageText, SYSTEM_PROMPT, toModelMessages } from "./prompt";
+import { buildChatPrompt, SYSTEM_PROMPT, toModelMessages } from "./prompt";
 
 const msg = (id: string, role: UIMessage["role"], text: string): UIMessage => ({
   id,
@@ -52,6 +53,6 @@ describe("prompt", () => {
       messageText({
         parts: [{ type: "text", text: "a" }, { type: "step-start" }, { type: "text", text: "b " }],
       }),
-    ).toBe("a\n\nb");
+    ).toBe("a\n\nb ");
   });
 });

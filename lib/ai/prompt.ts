@@ -7,14 +7,6 @@ export const SYSTEM_PROMPT = [
   "If you are not sure about something, say so instead of guessing.",
 ].join(" ");
 
-/** The plain text of a message's text parts, joined by blank lines. */
-export function messageText(message: Pick<UIMessage, "parts">): string {
-  return message.parts
-    .flatMap((part) => (part.type === "text" ? [part.text] : []))
-    .join("\n\n")
-    .trim();
-}
-
 /**
  * History plus the new user message as model messages. System-role UIMessages are dropped: the only system
  * text is SYSTEM_PROMPT (clients must not inject one, and AI SDK 7 rejects system messages inside `messages`).

@@ -1,7 +1,8 @@
 // Conversation titles: a few words from the configured model, or a heuristic offline and on any failure.
 import { generateText } from "ai";
+import { services } from "../services";
 import { DEFAULT_TITLE } from "../store/types";
-import { type ChatModelInfo, getTitleModel } from "./model";
+import { type ChatModelInfo, titleModelOf } from "./model";
 
 export const TITLE_MAX_CHARS = 60;
 // One default title for the whole app: the store gives it to new conversations, the heuristic to empty text.
@@ -53,7 +54,7 @@ export function cleanModelTitle(raw: string): string {
 
 export interface TitleOptions {
   abortSignal?: AbortSignal;
-  /** Defaults to getTitleModel(); null forces the heuristic. */
+  /** Defaults to the process's title model (titleModelOf); null forces the heuristic. */
   model?: ChatModelInfo | null;
   timeoutMs?: number;
 }
@@ -65,7 +66,7 @@ export async function generateConversationTitle(
   opts: TitleOptions = {},
 ): Promise<string> {
   const fallback = heuristicTitle(userText);
-  const info = opts.model === undefined ? getTitleModel() : opts.model;
+  const info = opts.model === undefined ? titleModelOf(services().model) : opts.model;
   if (!info || userText.trim() === "") return fallback;
   const transcript = [`User: ${userText.slice(0, CONTEXT_CHARS)}`];
   if (assistantText) transcript.push(`Assistant: ${assistantText.slice(0, CONTEXT_CHARS)}`);

@@ -1,4 +1,4 @@
-// Streams the assistant's reply for one user message and persists the exchange, usage and title when it ends.
+// Streams the assistant's reply to an admitted message, then bills it and saves the exchange in one write.
 import {
   consumeStream,
   createUIMessageStreamResponse,
@@ -6,67 +6,46 @@ import {
   type ToolSet,
   toUIMessageStream,
 } from "ai";
-import { getChatModel } from "../ai/model";
-import { buildChatPrompt, messageText } from "../ai/prompt";
+import type { Admitted } from "../admission";
+import { buildChatPrompt } from "../ai/prompt";
 import { guardUIMessageStream } from "../ai/stream-guard";
-import { generateConversationTitle } from "../ai/title";
-import { recordUsage } from "../credits";
+import { generateConversationTitle, heuristicTitle } from "../ai/title";
 import { runAfterResponse } from "../http/background";
-import { ApiError } from "../http/errors";
-import type { Identity } from "../identity/identify";
-import { acquireStreamSlot, SLOT_LEASE_MS } from "../ratelimit/concurrency";
-import { rateLimitedError, secondsUntil } from "../ratelimit/headers";
-import { degradeOnFailure } from "../resilience/degrade";
-import { getStore } from "../store";
+import { services } from "../services";
 import type { ChatMessage } from "../store/types";
+import { messageText } from "../wire/messages";
 
-/** How many earlier messages the model sees; older ones stay stored but leave the context window. */
-const HISTORY_LIMIT = 50;
+const FAILURE_TEXT = "The assistant could not finish this reply. Please try again.";
 
 export interface ChatReplyInput {
-  identity: Identity;
-  conversationId: string;
+  admitted: Admitted;
+  /** The new user message, as validated. */
   message: ChatMessage;
   /** The client's request signal: a disconnect stops the model call. */
   signal: AbortSignal;
-  headers: Record<string, string>;
+  /** Extra response headers (the RateLimit fields are added here). */
+  headers?: Record<string, string>;
 }
 
-export async function streamChatReply(input: ChatReplyInput): Promise<Response> {
-  const { identity, conversationId, signal, headers } = input;
-  const store = getStore();
-  const owner = identity.owner;
-  // Both before streaming and independent, so they travel together (one auto-pipelined round trip on Redis).
-  // With the store down the reply still streams, unsaved: ownership can't be checked, so nothing is written.
-  const [claim, slot] = await Promise.all([
-    degradeOnFailure(() => store.claim(owner, conversationId), "unavailable" as const),
-    acquireStreamSlot(identity.limitKey),
-  ]);
-  if (claim === "taken") {
-    if (slot.acquired) await slot.release().catch(() => {});
-    throw new ApiError("not_found", "No conversation with this id.");
-  }
-  if (!slot.acquired) {
-    throw rateLimitedError({
-      scope: "concurrency",
-      limit: slot.limit,
-      windowSeconds: SLOT_LEASE_MS / 1000,
-      retryAfterSeconds: secondsUntil(slot.freesAt),
-      headers,
-    });
-  }
-
+export async function streamChatReply({
+  admitted,
+  message,
+  signal,
+  headers,
+}: ChatReplyInput): Promise<Response> {
+  const userMessage: ChatMessage = { ...message, metadata: { created_at: Date.now() } };
+  const userText = messageText(userMessage);
+  // A new conversation's title is made from its first message while the reply streams, so that it is
+  // ready to be saved with the exchange (one write) when the reply ends.
+  const title = admitted.claim === "created" ? generateConversationTitle(userText) : undefined;
+  const stopRenewing = admitted.keepLeaseAlive();
   try {
-    const history =
-      claim === "mine"
-        ? await degradeOnFailure(() => store.loadMessages(owner, conversationId, HISTORY_LIMIT), [])
-        : [];
-    const userMessage: ChatMessage = { ...input.message, metadata: { createdAt: Date.now() } };
-    const prompt = await buildChatPrompt(history, userMessage);
+    const prompt = await buildChatPrompt(admitted.history, userMessage);
     let reportedTokens: number | undefined;
     const result = streamText({
-      model: getChatModel().model,
+      model: services().model.model,
       ...prompt,
+      maxOutputTokens: admitted.maxOutputTokens,
       abortSignal: signal,
       maxRetries: 1,
       onFinish: ({ usage }) => {
@@ -77,53 +56,51 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
 
     let finished!: () => void;
     runAfterResponse(new Promise<void>((resolve) => (finished = resolve)));
-    const failureText = "The assistant could not finish this reply. Please try again.";
     const uiStream = toUIMessageStream<ToolSet, ChatMessage>({
       stream: result.stream,
-      originalMessages: [...history, userMessage],
+      originalMessages: [...admitted.history, userMessage],
       generateMessageId: () => crypto.randomUUID(),
-      messageMetadata: ({ part }) => (part.type === "start" ? { createdAt: Date.now() } : undefined),
+      messageMetadata: ({ part }) => (part.type === "start" ? { created_at: Date.now() } : undefined),
       // Never leak provider internals to the browser.
-      onError: () => failureText,
+      onError: () => FAILURE_TEXT,
       onEnd: async ({ responseMessage, isAborted }) => {
+        stopRenewing();
         try {
-          if (claim === "unavailable") return;
-          const incomplete = isAborted || reportedTokens === undefined;
           const reply: ChatMessage = {
             ...responseMessage,
-            metadata: { ...responseMessage.metadata, incomplete },
+            metadata: { ...responseMessage.metadata, incomplete: isAborted || reportedTokens === undefined },
           };
-          const hasReply = messageText(reply) !== "";
-          await store.appendMessages(owner, conversationId, hasReply ? [userMessage, reply] : [userMessage]);
-          // An aborted reply reports no usage: estimate it (~4 characters a token) so stopping early is no loophole.
+          const replyText = messageText(reply).trim();
+          // A cut-off reply reports no usage: estimate it (~4 characters a token) so stopping is no loophole.
           const tokens =
-            reportedTokens ??
-            Math.ceil((JSON.stringify(prompt.messages).length + messageText(reply).length) / 4);
-          await recordUsage(identity.limitKey, tokens);
-          if (claim === "created") {
-            const title = await generateConversationTitle(messageText(userMessage), messageText(reply));
-            await store.setTitle(owner, conversationId, title);
-          }
-        } catch (error) {
-          console.error("[chat] persisting the exchange failed", error);
+            reportedTokens ?? Math.ceil((JSON.stringify(prompt.messages).length + replyText.length) / 4);
+          await admitted.settle({
+            tokens,
+            messages: replyText ? [userMessage, reply] : [userMessage],
+            title: title && (await readyOr(title, heuristicTitle(userText))),
+          });
         } finally {
-          await slot.release().catch(() => {});
           finished();
         }
       },
     });
     return createUIMessageStreamResponse({
       // `no-transform`: no gzip for the event stream, from `next start`'s compression (which skips such
-      // responses) or a proxy. Gzipping each token's event separately cost ~27% of the server's CPU in a
-      // burst of 1,000 clients (docs/benchmarks.md), for a few bytes saved per event.
-      headers: { ...headers, "Cache-Control": "no-cache, no-transform" },
+      // responses) or a proxy: compressing each token's event separately costs far more than it saves.
+      headers: { ...headers, ...admitted.headers, "Cache-Control": "no-cache, no-transform" },
       // A body that breaks mid-stream ends with an error chunk the UI can show, not a silently cut response.
-      stream: guardUIMessageStream(uiStream, () => failureText),
-      // Reads a copy of the stream to its end, so onEnd (persistence, slot release) runs even if the client left.
+      stream: guardUIMessageStream(uiStream, () => FAILURE_TEXT),
+      // Reads a copy of the stream to its end, so onEnd (billing, saving, the lease) runs even if the client left.
       consumeSseStream: consumeStream,
     });
   } catch (error) {
-    await slot.release().catch(() => {});
+    stopRenewing();
+    await admitted.settle({ tokens: 0, messages: [], failedBeforeStreaming: true });
     throw error;
   }
+}
+
+/** The title if it is ready now, else the fallback: a slow title model never delays the end of a reply. */
+async function readyOr(title: Promise<string>, fallback: string): Promise<string> {
+  return Promise.race([title, new Promise<string>((resolve) => setImmediate(() => resolve(fallback)))]);
 }

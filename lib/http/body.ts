@@ -1,31 +1,41 @@
-// Reads a JSON request body with a hard byte cap, turning every failure into a 4xx ApiError.
+// Reads a JSON request body with a hard byte cap and a time limit, turning every failure into a 4xx ApiError.
 import type { z } from "zod";
 import { ApiError } from "./errors";
+import { assertDeclaredSize, assertJsonBody, tooLarge } from "./guards";
+
+/** A body that takes longer than this to arrive is refused (408): a dripping client can't hold a request open. */
+export const BODY_READ_TIMEOUT_MS = 10_000;
 
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
+  assertDeclaredSize(request, maxBytes);
   // JSON only, never absent: a cross-site form or no-cors fetch cannot send application/json without a
   // CORS preflight, which this API never grants.
-  const contentType = request.headers.get("content-type") ?? "";
-  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
-    throw new ApiError("unsupported_media_type", "Send the body as application/json.");
-  }
+  assertJsonBody(request);
   if (!request.body) throw new ApiError("bad_request", "The request body is empty; expected JSON.");
-
   // Count bytes as they arrive so a lying or missing Content-Length cannot make us buffer more than maxBytes.
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ApiError("request_timeout", "The request body arrived too slowly.")),
+      BODY_READ_TIMEOUT_MS,
+    );
+  });
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), timedOut]);
+      if (done) break;
+      received += value.byteLength;
+      if (received > maxBytes) throw tooLarge(maxBytes);
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
   let text: string;
   try {
@@ -48,11 +58,4 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
   const issue = result.error.issues[0];
   const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
   throw new ApiError("bad_request", `${where}${issue?.message ?? "invalid request"}`);
-}
-
-function tooLarge(maxBytes: number): ApiError {
-  return new ApiError(
-    "payload_too_large",
-    `The request body is larger than ${Math.round(maxBytes / 1024)} KiB.`,
-  );
 }

@@ -1,30 +1,23 @@
 // The one error type and JSON shape every route answers with: {error: code, message, ...details}.
-export type ErrorCode =
-  | "bad_request"
-  | "unauthorized"
-  | "payment_required"
-  | "not_found"
-  | "method_not_allowed"
-  | "payload_too_large"
-  | "unsupported_media_type"
-  | "rate_limited"
-  | "unavailable"
-  | "internal_error";
+import type { ErrorBody, ErrorCode } from "../wire/types";
+
+export type { ErrorBody, ErrorCode };
 
 const statusByCode: Record<ErrorCode, number> = {
   bad_request: 400,
   unauthorized: 401,
   payment_required: 402,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
+  conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
   internal_error: 500,
 };
-
-export type ErrorBody = { error: ErrorCode; message: string } & Record<string, unknown>;
 
 export class ApiError extends Error {
   readonly status: number;

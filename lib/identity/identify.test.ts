@@ -4,7 +4,7 @@ import { ApiError } from "@/lib/http/errors";
 import { envForTests, TEST_SECRET } from "@/test/support/env";
 import { GUEST_COOKIE, SESSION_COOKIE } from "./cookies";
 import { mintGuestSession } from "./guest";
-import { identify, identifyCaller, withOwner } from "./identify";
+import { identify, identifyCaller, requireOwner, withOwner } from "./identify";
 import { issueUserToken } from "./jwt";
 
 const env = envForTests({
@@ -32,15 +32,23 @@ async function rejection(promise: Promise<unknown>): Promise<ApiError> {
 }
 
 describe("identify", () => {
-  it("anonymous without cookies: owner and limitKey are the IP", async () => {
+  it("anonymous without cookies: limited by IP, but owns nothing (never an IP owner)", async () => {
     const id = await identify(request({ "x-forwarded-for": "6.6.6.6, 203.0.113.7" }));
     expect(id).toEqual({
       user: null,
       guestSessionId: null,
       clientIp: "203.0.113.7",
-      owner: "ip:203.0.113.7",
+      owner: null,
       limitKey: "ip:203.0.113.7",
     });
+    const error = (() => {
+      try {
+        requireOwner(id);
+      } catch (e) {
+        return e as ApiError;
+      }
+    })();
+    expect(error).toMatchObject({ code: "unauthorized", status: 401 });
   });
 
   it("guest: owns by session, but is limited by IP", async () => {
@@ -70,7 +78,7 @@ describe("identify", () => {
       request({ cookie: `${GUEST_COOKIE}=forged`, "x-forwarded-for": "203.0.113.7" }),
     );
     expect(id.guestSessionId).toBeNull();
-    expect(id.owner).toBe("ip:203.0.113.7");
+    expect(id.owner).toBeNull();
   });
 
   it("user from the session cookie owns and is limited by user id", async () => {
@@ -82,7 +90,8 @@ describe("identify", () => {
     expect(id.user).toEqual({ id: "dev-ada", name: "Ada" });
     expect(id.owner).toBe("user:dev-ada");
     expect(id.limitKey).toBe("user:dev-ada");
-    expect(id.guestSessionId).not.toBeNull();
+    // A signed-in user owns by user id; the guest cookie beside it is not even verified.
+    expect(id.guestSessionId).toBeNull();
   });
 
   it("an invalid session cookie is ignored (anonymous, not an error)", async () => {
@@ -128,7 +137,7 @@ describe("identify", () => {
   it("ignores a forged X-User-Id by default", async () => {
     const id = await identify(request({ "x-user-id": "admin", "x-forwarded-for": "203.0.113.7" }));
     expect(id.user).toBeNull();
-    expect(id.owner).toBe("ip:203.0.113.7");
+    expect(id.owner).toBeNull();
     expect(id.limitKey).toBe("ip:203.0.113.7");
   });
 

@@ -21,10 +21,13 @@ export interface Caller {
 }
 
 export interface Identity extends Caller {
-  /** From a valid guest cookie (minted by proxy.ts on page loads). */
+  /** From a valid guest cookie (minted by proxy.ts on page loads, or handed out with a first chat reply). */
   guestSessionId: string | null;
-  /** Who owns conversations: `user:<id>` | `guest:<sessionId>` | `ip:<clientIp>`. */
-  owner: string;
+  /**
+   * Who owns conversations: `user:<id>` or `guest:<sessionId>` — never an IP address, which a whole office
+   * or IPv6 /64 shares. Null for a caller with neither: it can't list, read or delete anything.
+   */
+  owner: string | null;
 }
 
 // Gateway-supplied ids end up inside storage keys: a conservative alphabet (no ':', spaces, controls).
@@ -82,16 +85,24 @@ export async function identifyCaller(request: Request): Promise<Caller> {
 
 /**
  * Adds the conversation owner to an identified caller. Separate so the chat route verifies the guest
- * cookie (an HMAC) only for requests the limiter admitted: a refusal stays the cheapest answer.
+ * cookie (an HMAC) only after a refusal from the local cache had its chance: that stays the cheapest answer.
  */
 export async function withOwner(request: Request, caller: Caller): Promise<Identity> {
+  if (caller.user) return { ...caller, guestSessionId: null, owner: caller.limitKey };
   const guestSessionId = await verifyGuestCookie(readCookie(request.headers, GUEST_COOKIE));
-  // A verified user owns by user key, anyone else without a guest session by IP: both are the limit key.
-  const owner = !caller.user && guestSessionId ? `guest:${guestSessionId}` : caller.limitKey;
-  return { ...caller, guestSessionId, owner };
+  return { ...caller, guestSessionId, owner: guestSessionId ? `guest:${guestSessionId}` : null };
 }
 
 /** identifyCaller + withOwner, for routes that need the owner anyway. Throws as identifyCaller does. */
 export async function identify(request: Request): Promise<Identity> {
   return withOwner(request, await identifyCaller(request));
+}
+
+/** The owner of the caller's conversations; 401 for a caller with neither a user nor a guest session. */
+export function requireOwner(identity: Identity): string {
+  if (identity.owner) return identity.owner;
+  throw new ApiError(
+    "unauthorized",
+    "No session: send the chat_guest cookie your first chat reply set, or sign in (Authorization: Bearer).",
+  );
 }

@@ -95,11 +95,11 @@ describe("GET /api/session", () => {
       new Request("http://localhost/api/session", { headers: { cookie: `${SESSION_COOKIE}=${token}` } }),
     );
     expect(res.headers.get("cache-control")).toBe("no-store");
-    expect(await res.json()).toEqual({ user: { id: "dev-ada", name: "Ada" }, devSignin: true });
+    expect(await res.json()).toEqual({ user: { id: "dev-ada", name: "Ada" }, dev_signin: true });
     env({ AUTH_DEV_SIGNIN: "false" });
     expect(await (await GET(new Request("http://localhost/api/session"))).json()).toEqual({
       user: null,
-      devSignin: false,
+      dev_signin: false,
     });
   });
 

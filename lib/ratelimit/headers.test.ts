@@ -1,18 +1,19 @@
+// RateLimit fields (draft-ietf-httpapi-ratelimit-headers) and the honest rounding of waits.
 import { parseList } from "structured-headers";
 import { describe, expect, it } from "vitest";
-import { rateLimitedError, rateLimitHeaders, secondsUntil } from "./headers";
-import type { LayerResult } from "./types";
+import { rateLimitHeaders, secondsUntil } from "./headers";
+import type { LayerState } from "./layers";
 
-const result = (
-  name: string,
+const state = (
+  name: "min" | "hour",
   limit: number,
   windowSeconds: number,
   remaining: number,
   resetAt: number,
-): LayerResult => ({
-  layer: { name, scope: "user", limit, windowSeconds },
+): LayerState => ({
+  layer: { name, scope: "user", windowSeconds },
   identifier: "user:x",
-  success: remaining >= 0,
+  limit,
   remaining,
   resetAt,
 });
@@ -27,35 +28,30 @@ describe("secondsUntil", () => {
 });
 
 describe("rateLimitHeaders", () => {
-  it("lists every layer in RateLimit-Policy and the tightest in RateLimit (draft-ietf-httpapi-ratelimit-headers)", () => {
-    const now = 1_000_000;
-    const headers = rateLimitHeaders(
-      [result("min", 5, 60, 3, now + 20_500), result("hour", 60, 3600, 1, now + 1_800_000)],
-      now,
-    );
+  const now = 1_000_000;
+  const min = state("min", 5, 60, 3, now + 20_500);
+  const hour = state("hour", 60, 3600, 1, now + 1_800_000);
+
+  it("lists every layer in RateLimit-Policy and the tightest in RateLimit", () => {
+    const headers = rateLimitHeaders([min, hour], now);
     expect(headers["RateLimit-Policy"]).toBe('"min";q=5;w=60, "hour";q=60;w=3600');
     expect(headers.RateLimit).toBe('"hour";r=1;t=1800');
     expect(() => parseList(headers["RateLimit-Policy"] as string)).not.toThrow();
   });
-});
 
-describe("rateLimitedError", () => {
-  it("answers 429 with the JSON contract and a matching Retry-After", async () => {
-    const response = rateLimitedError({
-      scope: "ip",
-      limit: 30,
-      windowSeconds: 60,
-      retryAfterSeconds: 17,
-    }).toResponse();
-    expect(response.status).toBe(429);
-    expect(response.headers.get("retry-after")).toBe("17");
-    expect(await response.json()).toEqual({
-      error: "rate_limited",
-      message: "You're sending messages a bit fast — please wait ~17s.",
-      retry_after_seconds: 17,
-      scope: "ip",
-      limit: 30,
-      window_seconds: 60,
-    });
+  it("names the refusing layer in RateLimit when one refused, and still lists them all", () => {
+    const refusing = { ...min, remaining: 0 };
+    const headers = rateLimitHeaders([refusing, hour], now, refusing);
+    expect(headers.RateLimit).toBe('"min";r=0;t=21');
+    expect(headers["RateLimit-Policy"]).toBe('"min";q=5;w=60, "hour";q=60;w=3600');
+  });
+
+  it("follows a plan's limit (the policy item is per layer and limit)", () => {
+    expect(rateLimitHeaders([{ ...min, limit: 20 }], now)["RateLimit-Policy"]).toBe('"min";q=20;w=60');
+    expect(rateLimitHeaders([min], now)["RateLimit-Policy"]).toBe('"min";q=5;w=60');
+  });
+
+  it("is empty when no layer applies", () => {
+    expect(rateLimitHeaders([], now)).toEqual({});
   });
 });

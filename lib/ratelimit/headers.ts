@@ -1,15 +1,23 @@
-// RateLimit / RateLimit-Policy fields (draft-ietf-httpapi-ratelimit-headers) and the 429 error.
+// RateLimit / RateLimit-Policy fields (draft-ietf-httpapi-ratelimit-headers) for every admission answer.
 import { serializeList } from "structured-headers";
-import { ApiError } from "../http/errors";
-import type { Layer, LayerResult, LimitScope } from "./types";
+import type { LayerState } from "./layers";
 
-/** `RateLimit-Policy: "min";q=5;w=60, ...` and `RateLimit: "<tightest>";r=<remaining>;t=<seconds>`. */
-export function rateLimitHeaders(results: LayerResult[], now = Date.now()): Record<string, string> {
-  if (results.length === 0) return {};
-  const policy = results.map((r) => policyItem(r.layer)).join(", ");
-  const tightest = results.reduce((a, b) =>
-    b.remaining < a.remaining || (b.remaining === a.remaining && b.resetAt > a.resetAt) ? b : a,
-  );
+/**
+ * `RateLimit-Policy: "min";q=5;w=60, ...` lists every layer the request counted against, and
+ * `RateLimit: "<layer>";r=<remaining>;t=<seconds>` the one closest to refusing (or the one that refused).
+ */
+export function rateLimitHeaders(
+  layers: LayerState[],
+  now = Date.now(),
+  refusing?: LayerState,
+): Record<string, string> {
+  if (layers.length === 0) return {};
+  const policy = layers.map(policyItem).join(", ");
+  const tightest =
+    refusing ??
+    layers.reduce((a, b) =>
+      b.remaining < a.remaining || (b.remaining === a.remaining && b.resetAt > a.resetAt) ? b : a,
+    );
   const current = serializeList([
     [
       tightest.layer.name,
@@ -22,21 +30,23 @@ export function rateLimitHeaders(results: LayerResult[], now = Date.now()): Reco
   return { "RateLimit-Policy": policy, RateLimit: current };
 }
 
-// A layer's policy item never changes, so it is serialised once (it was ~40% of a 429's header work).
-const policyItems = new WeakMap<Layer, string>();
-function policyItem(layer: Layer): string {
-  let item = policyItems.get(layer);
+// A layer's policy item changes only with its limit, so each is serialised once (it was ~40% of a 429's header work).
+const policyItems = new Map<string, string>();
+function policyItem({ layer, limit }: LayerState): string {
+  const key = `${layer.name}:${limit}:${layer.windowSeconds}`;
+  let item = policyItems.get(key);
   if (item === undefined) {
     item = serializeList([
       [
         layer.name,
         new Map([
-          ["q", layer.limit],
+          ["q", limit],
           ["w", layer.windowSeconds],
         ]),
       ],
     ]);
-    policyItems.set(layer, item);
+    // Layers × plans: a handful of distinct items; the bound only guards against a misconfiguration.
+    if (policyItems.size < 1_000) policyItems.set(key, item);
   }
   return item;
 }
@@ -44,24 +54,4 @@ function policyItem(layer: Layer): string {
 /** Whole seconds until `resetAt`, rounded up so that waiting that long is always enough; at least 1. */
 export function secondsUntil(resetAt: number, now = Date.now()): number {
   return Math.max(1, Math.ceil((resetAt - now) / 1000));
-}
-
-export function rateLimitedError(opts: {
-  scope: LimitScope;
-  limit: number;
-  windowSeconds: number;
-  retryAfterSeconds: number;
-  headers?: Record<string, string>;
-}): ApiError {
-  const { scope, limit, windowSeconds, retryAfterSeconds } = opts;
-  const message =
-    scope === "concurrency"
-      ? `Too many replies in progress at once (at most ${limit}). Please wait ~${retryAfterSeconds}s.`
-      : `You're sending messages a bit fast — please wait ~${retryAfterSeconds}s.`;
-  return new ApiError(
-    "rate_limited",
-    message,
-    { retry_after_seconds: retryAfterSeconds, scope, limit, window_seconds: windowSeconds },
-    { ...opts.headers, "Retry-After": String(retryAfterSeconds) },
-  );
 }

@@ -1,29 +1,13 @@
-// Bounded waits on the shared store, and graceful fallbacks when it is down (a circuit opened by failures).
+// Bounded store calls outside the chat path: a 503 JSON answer, or a fallback, instead of a hang or a 500.
 import { getConfig } from "../config";
 import { ApiError } from "../http/errors";
+import { withDeadline } from "./deadline";
 import { reportStoreFailure, reportStoreSuccess, shouldTryStore } from "./store-health";
 
-export class StoreTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`store did not answer within ${ms} ms`);
-    this.name = "StoreTimeoutError";
-  }
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreTimeoutError(ms)), ms);
-  });
-  // A late answer after the timeout must not surface as an unhandled rejection.
-  promise.catch(() => {});
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** One bounded store call that records the store's health either way; rethrows the failure. */
-async function attemptStore<T>(operation: () => Promise<T>): Promise<T> {
+export async function attemptStore<T>(operation: () => Promise<T>): Promise<T> {
   try {
-    const result = await withTimeout(operation(), getConfig().rateLimit.timeoutMs);
+    const result = await withDeadline(operation(), getConfig().rateLimit.timeoutMs);
     reportStoreSuccess();
     return result;
   } catch (error) {
@@ -33,9 +17,8 @@ async function attemptStore<T>(operation: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Runs a non-essential store operation of the chat path (history, ownership, credits, stream slots) and
- * falls back instead of failing the request. While the store is known to be down, the fallback is used at
- * once (but for one probe every few seconds), so a request waits about one RATE_LIMIT_TIMEOUT_MS at most.
+ * Runs a store operation whose answer can be done without (usage figures): falls back instead of failing.
+ * While the store is known to be down the fallback is used at once, but for one probe every few seconds.
  */
 export async function degradeOnFailure<T>(operation: () => Promise<T>, fallback: T): Promise<T> {
   if (!shouldTryStore()) return fallback;

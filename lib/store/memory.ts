@@ -3,7 +3,6 @@ import {
   ANONYMOUS_CONVERSATION_TTL_SECONDS,
   type ChatMessage,
   type ChatStore,
-  type ClaimResult,
   type Conversation,
   type ConversationSummary,
   DEFAULT_TITLE,
@@ -16,8 +15,15 @@ interface Entry {
   updatedAt: number;
   expiresAt: number;
   messages: ChatMessage[];
+  /** UTF-8 bytes of each stored message as JSON (what Redis would hold): the prompt estimate's input. */
+  sizes: number[];
+  messageIds: Set<string>;
 }
 
+/**
+ * The async ChatStore methods serve the routes; the synchronous ones serve the in-memory admission and
+ * settle steps, which must check and take in one step (no await between them) to be atomic.
+ */
 export class MemoryChatStore implements ChatStore {
   readonly kind = "memory" as const;
   private readonly conversations = new Map<string, Entry>();
@@ -43,43 +49,71 @@ export class MemoryChatStore implements ChatStore {
     return isAnonymousOwner(owner) ? this.now() + ANONYMOUS_CONVERSATION_TTL_SECONDS * 1000 : Infinity;
   }
 
-  async claim(owner: string, id: string): Promise<ClaimResult> {
+  /** Who holds `id` right now: "free", "mine" or "taken". */
+  holder(owner: string, id: string): "free" | "mine" | "taken" {
     const entry = this.live(id);
-    if (entry) return entry.owner === owner ? "mine" : "taken";
+    if (!entry) return "free";
+    return entry.owner === owner ? "mine" : "taken";
+  }
+
+  /** Creates the conversation for `owner`; the caller checked it is free. */
+  create(owner: string, id: string): void {
     this.conversations.set(id, {
       owner,
       title: DEFAULT_TITLE,
       updatedAt: this.now(),
       expiresAt: this.expiry(owner),
       messages: [],
+      sizes: [],
+      messageIds: new Set(),
     });
     const ids = this.idsByOwner.get(owner) ?? new Set<string>();
     ids.add(id);
     this.idsByOwner.set(owner, ids);
-    return "created";
   }
 
-  async loadMessages(owner: string, id: string, limit: number): Promise<ChatMessage[]> {
-    return structuredClone(this.owned(owner, id)?.messages.slice(-limit) ?? []);
+  /** The newest `limit` messages (oldest first) and their stored size in bytes. */
+  history(owner: string, id: string, limit: number): { messages: ChatMessage[]; bytes: number } {
+    const entry = this.owned(owner, id);
+    if (!entry) return { messages: [], bytes: 0 };
+    const bytes = entry.sizes.slice(-limit).reduce((sum, size) => sum + size, 0);
+    return { messages: structuredClone(entry.messages.slice(-limit)), bytes };
   }
 
-  async appendMessages(owner: string, id: string, messages: ChatMessage[]): Promise<void> {
+  /** Records a received user message id; false when it was already received (a retried send). */
+  rememberMessageId(owner: string, id: string, messageId: string): boolean {
+    const entry = this.owned(owner, id);
+    if (!entry || entry.messageIds.has(messageId)) return false;
+    entry.messageIds.add(messageId);
+    return true;
+  }
+
+  hasMessageId(owner: string, id: string, messageId: string): boolean {
+    return this.owned(owner, id)?.messageIds.has(messageId) ?? false;
+  }
+
+  forgetMessageId(owner: string, id: string, messageId: string): void {
+    this.owned(owner, id)?.messageIds.delete(messageId);
+  }
+
+  /** Appends messages (and sets the title when given) in one step. */
+  append(owner: string, id: string, messages: ChatMessage[], title?: string): void {
     const entry = this.owned(owner, id);
     if (!entry) return;
-    entry.messages.push(...structuredClone(messages));
+    for (const message of messages) {
+      const stored = JSON.stringify(message);
+      entry.messages.push(JSON.parse(stored) as ChatMessage);
+      entry.sizes.push(Buffer.byteLength(stored));
+    }
+    if (title !== undefined) entry.title = title;
     entry.updatedAt = this.now();
     entry.expiresAt = this.expiry(owner);
-  }
-
-  async setTitle(owner: string, id: string, title: string): Promise<void> {
-    const entry = this.owned(owner, id);
-    if (entry) entry.title = title;
   }
 
   async getConversation(owner: string, id: string): Promise<Conversation | null> {
     const entry = this.owned(owner, id);
     if (!entry) return null;
-    return { id, title: entry.title, updatedAt: entry.updatedAt, messages: structuredClone(entry.messages) };
+    return { id, title: entry.title, updated_at: entry.updatedAt, messages: structuredClone(entry.messages) };
   }
 
   async listConversations(owner: string, limit: number): Promise<ConversationSummary[]> {
@@ -87,9 +121,9 @@ export class MemoryChatStore implements ChatStore {
     for (const id of [...(this.idsByOwner.get(owner) ?? [])]) {
       const entry = this.owned(owner, id);
       if (entry && entry.messages.length > 0)
-        mine.push({ id, title: entry.title, updatedAt: entry.updatedAt });
+        mine.push({ id, title: entry.title, updated_at: entry.updatedAt });
     }
-    return mine.sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit);
+    return mine.sort((a, b) => b.updated_at - a.updated_at).slice(0, limit);
   }
 
   async deleteConversation(owner: string, id: string): Promise<boolean> {

@@ -1,24 +1,13 @@
 // Upstash Redis ChatStore: conversations survive restarts and are shared by every instance.
 import type { Redis } from "@upstash/redis";
+import { conversationKeys as keys } from "./keys";
 import {
-  ANONYMOUS_CONVERSATION_TTL_SECONDS,
   type ChatMessage,
   type ChatStore,
-  type ClaimResult,
   type Conversation,
   type ConversationSummary,
   DEFAULT_TITLE,
-  isAnonymousOwner,
 } from "./types";
-
-// One prefix per concern (see ARCHITECTURE.md): conv:<owner>:<id> hash, msgs:<owner>:<id> list,
-// convs:<owner> sorted set by updatedAt, conv-owner:<id> the id's single owner.
-const keys = {
-  meta: (owner: string, id: string) => `conv:${owner}:${id}`,
-  messages: (owner: string, id: string) => `msgs:${owner}:${id}`,
-  index: (owner: string) => `convs:${owner}`,
-  owner: (id: string) => `conv-owner:${id}`,
-};
 
 interface Meta {
   title?: string;
@@ -28,44 +17,7 @@ interface Meta {
 export class RedisChatStore implements ChatStore {
   readonly kind = "redis" as const;
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async claim(owner: string, id: string): Promise<ClaimResult> {
-    const ttl = isAnonymousOwner(owner) ? { ex: ANONYMOUS_CONVERSATION_TTL_SECONDS } : {};
-    // SET NX GET: one round trip that either takes the id or tells us who holds it.
-    const previous = await this.redis.set<string>(keys.owner(id), owner, { nx: true, get: true, ...ttl });
-    if (previous === null) {
-      await this.redis.hset(keys.meta(owner, id), { title: DEFAULT_TITLE, updatedAt: this.now() });
-      return "created";
-    }
-    return previous === owner ? "mine" : "taken";
-  }
-
-  async loadMessages(owner: string, id: string, limit: number): Promise<ChatMessage[]> {
-    return this.redis.lrange<ChatMessage>(keys.messages(owner, id), -limit, -1);
-  }
-
-  async appendMessages(owner: string, id: string, messages: ChatMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    const updatedAt = this.now();
-    const tx = this.redis.multi();
-    tx.rpush(keys.messages(owner, id), ...messages);
-    tx.hset(keys.meta(owner, id), { updatedAt });
-    tx.zadd(keys.index(owner), { score: updatedAt, member: id });
-    if (isAnonymousOwner(owner)) {
-      for (const key of [keys.messages(owner, id), keys.meta(owner, id), keys.index(owner), keys.owner(id)]) {
-        tx.expire(key, ANONYMOUS_CONVERSATION_TTL_SECONDS);
-      }
-    }
-    await tx.exec();
-  }
-
-  async setTitle(owner: string, id: string, title: string): Promise<void> {
-    await this.redis.hset(keys.meta(owner, id), { title });
-  }
+  constructor(private readonly redis: Redis) {}
 
   async getConversation(owner: string, id: string): Promise<Conversation | null> {
     const [meta, messages] = await Promise.all([
@@ -92,7 +44,7 @@ export class RedisChatStore implements ChatStore {
     const removed = await this.redis.del(keys.meta(owner, id));
     if (removed === 0) return false;
     const tx = this.redis.multi();
-    tx.del(keys.messages(owner, id), keys.owner(id));
+    tx.del(keys.messages(owner, id), keys.messageIds(owner, id), keys.owner(id));
     tx.zrem(keys.index(owner), id);
     await tx.exec();
     return true;
@@ -103,6 +55,6 @@ export class RedisChatStore implements ChatStore {
   }
 }
 
-function summaryFields(meta: Meta): { title: string; updatedAt: number } {
-  return { title: String(meta.title ?? DEFAULT_TITLE), updatedAt: Number(meta.updatedAt ?? 0) };
+function summaryFields(meta: Meta): { title: string; updated_at: number } {
+  return { title: String(meta.title ?? DEFAULT_TITLE), updated_at: Number(meta.updatedAt ?? 0) };
 }

@@ -1,35 +1,14 @@
 // Shapes shared by every store backend: conversations, their messages, summaries.
-import type { UIMessage } from "ai";
+import type { Conversation, ConversationSummary } from "../wire/types";
 
-export interface ChatMessageMetadata {
-  /** Set on an assistant reply that was cut off (client abort, model error): shown as incomplete. */
-  incomplete?: boolean;
-  createdAt?: number;
-}
+export type { ChatMessage, ChatMessageMetadata, Conversation, ConversationSummary } from "../wire/types";
 
-export type ChatMessage = UIMessage<ChatMessageMetadata>;
-
-export interface ConversationSummary {
-  id: string;
-  title: string;
-  updatedAt: number;
-}
-
-export interface Conversation extends ConversationSummary {
-  messages: ChatMessage[];
-}
-
-/** Result of claiming a conversation id for an owner before a message is streamed into it. */
-export type ClaimResult = "created" | "mine" | "taken";
-
+/**
+ * Reading and deleting conversations, for the routes. Creating conversations and appending to them happens in
+ * the admission and settle steps (lib/admission), which check limits and ownership in the same step.
+ */
 export interface ChatStore {
   readonly kind: "memory" | "redis";
-  /** Creates the conversation for `owner` if the id is free; "taken" when another owner holds it. */
-  claim(owner: string, id: string): Promise<ClaimResult>;
-  /** The newest `limit` messages, oldest first (the model's context window). */
-  loadMessages(owner: string, id: string, limit: number): Promise<ChatMessage[]>;
-  appendMessages(owner: string, id: string, messages: ChatMessage[]): Promise<void>;
-  setTitle(owner: string, id: string, title: string): Promise<void>;
   getConversation(owner: string, id: string): Promise<Conversation | null>;
   /** The owner's conversations that have at least one message, newest first. */
   listConversations(owner: string, limit: number): Promise<ConversationSummary[]>;
@@ -39,7 +18,7 @@ export interface ChatStore {
 }
 
 export const DEFAULT_TITLE = "New chat";
-/** Guest and IP-owned conversations expire; a verified user's are kept. */
+/** A guest's conversations expire 30 days after their last message; a verified user's are kept. */
 export const ANONYMOUS_CONVERSATION_TTL_SECONDS = 30 * 24 * 3600;
 
 export function isAnonymousOwner(owner: string): boolean {

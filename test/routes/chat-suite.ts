@@ -1,5 +1,5 @@
 // The route-level suite for /api/chat/message and friends; run once in memory and once on real Redis.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST as chatPost } from "@/app/api/chat/message/route";
 import { DELETE as conversationDelete, GET as conversationGet } from "@/app/api/conversations/[id]/route";
 import { GET as conversationsGet } from "@/app/api/conversations/route";
@@ -9,6 +9,7 @@ import {
   type Caller,
   chatBody,
   configureApp,
+  guestCaller,
   newId,
   requestFor,
   sleep,
@@ -40,6 +41,14 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
     beforeEach(async () => {
       await backend.beforeEach?.();
       configure();
+      // Windows are aligned to the clock: each test starts 1 s into an hour of its own (the clock then runs
+      // on), so counts inside a minute or an hour never straddle a window's end by chance.
+      const nextHour = (Math.floor(Date.now() / 3_600_000) + 1) * 3_600_000;
+      vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+      vi.setSystemTime(nextHour + 1_000);
+    });
+    afterEach(() => {
+      vi.useRealTimers();
     });
 
     const send = (caller: Caller, conversationId: string, text = "hello there") =>
@@ -248,7 +257,7 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
 
     it("keeps health, conversations and usage answering while the chat route is at its limit", async () => {
       configure({ RATE_LIMIT_CHAT_PER_MIN: "1" });
-      const caller = { ip: "203.0.113.99" };
+      const caller = await guestCaller("203.0.113.99");
       await sendAndDrain(caller, newId());
       expect((await send(caller, newId())).status).toBe(429);
       for (let i = 0; i < 20; i++) {
@@ -267,7 +276,7 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       expect(refused.status).toBe(429);
       const wait = Number(refused.headers.get("retry-after"));
       expect(wait).toBeGreaterThanOrEqual(1);
-      await sleep(wait * 1000);
+      vi.setSystemTime(Date.now() + wait * 1000);
       expect((await sendAndDrain(caller, newId())).response.status).toBe(200);
     });
 
@@ -286,21 +295,30 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       for (let i = 0; i < 3; i++) expect((await sendAndDrain(colleague, newId())).response.status).toBe(200);
     });
 
-    it("answers 402 when the daily token budget is used up, and 429 takes precedence", async () => {
-      configure({ CHAT_DAILY_TOKEN_BUDGET: "10", RATE_LIMIT_CHAT_PER_MIN: "2" });
+    it("answers 402 once the budget can't pay for a reply; retried 402s count nothing and stay 402", async () => {
+      configure({ CHAT_DAILY_TOKEN_BUDGET: "600", RATE_LIMIT_CHAT_PER_MIN: "3" });
       const caller = { bearer: await userToken("grace") };
-      expect((await sendAndDrain(caller, newId())).response.status).toBe(200);
-      const usage = await waitFor(async () => {
-        const u = await (await usageGet(requestFor("/api/usage", caller))).json();
-        return u.used > 0 ? u : undefined;
-      });
-      expect(usage).toMatchObject({ budget: 10, remaining: 0 });
-      const paywalled = await send(caller, newId());
-      expect(paywalled.status).toBe(402);
-      const body = await paywalled.json();
-      expect(body.error).toBe("payment_required");
+      const id = newId();
+      let admitted = 0;
+      let paywalled: Response | undefined;
+      for (let i = 0; i < 5 && !paywalled; i++) {
+        const response = await send(caller, id, `question ${i}`);
+        if (response.status === 200) {
+          admitted += 1;
+          await streamedText(response);
+        } else paywalled = response;
+      }
+      expect(admitted).toBeGreaterThanOrEqual(1);
+      expect(paywalled?.status).toBe(402);
+      const body = await paywalled?.json();
+      expect(body).toMatchObject({ error: "payment_required", budget: 600, plan: "free" });
+      expect(body.used).toBeLessThanOrEqual(600);
       expect(new Date(body.resets_at).getTime()).toBeGreaterThan(Date.now());
-      expect((await send(caller, newId())).status).toBe(429);
+      // The refusals were refunded everywhere: more retries than the per-minute limit still say 402, not 429.
+      for (let i = 0; i < 6; i++) expect((await send(caller, id, "please?")).status).toBe(402);
+      const usage = await (await usageGet(requestFor("/api/usage", caller))).json();
+      expect(usage.used).toBeLessThanOrEqual(600);
+      expect(usage.budget).toBe(600);
     });
 
     it("caps concurrent streams per identity and frees the slot when a reply ends", async () => {

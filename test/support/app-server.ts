@@ -36,6 +36,8 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
         ...process.env,
         NODE_ENV: "production",
         AUTH_SECRET: E2E_AUTH_SECRET,
+        // The specs write X-Forwarded-For as the one proxy in front of the app would.
+        TRUSTED_PROXY_HOPS: "1",
         CHAT_DAILY_TOKEN_BUDGET: "0",
         ...env,
       },

@@ -1,12 +1,8 @@
 // Test helper: drive the real route handlers with real Request objects under a chosen environment.
-import { resetChatModelForTests } from "@/lib/ai/model";
-import { ENV_VARIABLES, resetConfigForTests } from "@/lib/config";
-import { resetCreditsForTests } from "@/lib/credits";
+import { ENV_VARIABLES } from "@/lib/config";
+import { GUEST_COOKIE, mintGuestSession } from "@/lib/identity/guest";
 import { issueUserToken } from "@/lib/identity/jwt";
-import { resetStreamSlotsForTests } from "@/lib/ratelimit/concurrency";
-import { resetChatLimiterForTests } from "@/lib/ratelimit/limiter";
-import { resetRedisForTests } from "@/lib/redis";
-import { resetStoreForTests } from "@/lib/store";
+import { resetProcessStateForTests } from "@/lib/process-state";
 
 export const TEST_AUTH_SECRET = "route-test-secret-0123456789abcdef0123456789";
 
@@ -20,23 +16,13 @@ const BASE_ENV: Record<string, string | undefined> = {
   CHAT_MAX_CONCURRENT_STREAMS: "0",
 };
 
-/** Applies BASE_ENV + overrides to process.env and drops every per-process cache of the app. */
+/** Applies BASE_ENV + overrides to process.env and drops the process-wide state (config, services, health). */
 export function configureApp(overrides: Record<string, string | undefined> = {}): void {
   for (const [key, value] of Object.entries({ ...BASE_ENV, ...overrides })) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
-  for (const reset of [
-    resetConfigForTests,
-    resetRedisForTests,
-    resetStoreForTests,
-    resetChatLimiterForTests,
-    resetCreditsForTests,
-    resetStreamSlotsForTests,
-    resetChatModelForTests,
-  ]) {
-    reset();
-  }
+  resetProcessStateForTests();
 }
 
 export interface Caller {
@@ -44,7 +30,20 @@ export interface Caller {
   /** Raw X-Forwarded-For (overrides ip). */
   forwardedFor?: string;
   bearer?: string;
+  /** A chat_guest cookie value (a browser's guest session). */
+  guest?: string;
   headers?: Record<string, string>;
+}
+
+/** A caller with a fresh guest session, as a browser has after its first page load. */
+export async function guestCaller(ip = "203.0.113.7"): Promise<Caller> {
+  return { ip, guest: (await mintGuestSession()).cookieValue };
+}
+
+/** The chat_guest cookie a response sets, if any. */
+export function guestCookieSet(response: Response): string | undefined {
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith(`${GUEST_COOKIE}=`));
+  return cookie ? decodeURIComponent(cookie.slice(GUEST_COOKIE.length + 1).split(";")[0] ?? "") : undefined;
 }
 
 export function requestFor(
@@ -55,6 +54,7 @@ export function requestFor(
   const headers = new Headers(caller.headers);
   headers.set("x-forwarded-for", caller.forwardedFor ?? caller.ip ?? "203.0.113.7");
   if (caller.bearer) headers.set("authorization", `Bearer ${caller.bearer}`);
+  if (caller.guest) headers.append("cookie", `${GUEST_COOKIE}=${caller.guest}`);
   if (init.body !== undefined) headers.set("content-type", init.contentType ?? "application/json");
   return new Request(`http://localhost${path}`, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),

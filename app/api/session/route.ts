@@ -8,7 +8,7 @@ import { identify } from "@/lib/identity/identify";
 export const GET = withErrorHandling(async (request: Request) => {
   const { user } = await identify(request);
   return Response.json(
-    { user: user ? { id: user.id, name: user.name } : null, devSignin: getConfig().auth.devSignin },
+    { user: user ? { id: user.id, name: user.name } : null, dev_signin: getConfig().auth.devSignin },
     { headers: { "Cache-Control": "no-store" } },
   );
 });

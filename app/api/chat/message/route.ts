@@ -1,21 +1,46 @@
-// POST /api/chat/message — identify → limit → validate → credits → stream (→ persist on finish).
+// POST /api/chat/message — identify → admit → stream. Every refusal is decided in lib/admission.
+import { NextResponse } from "next/server";
+import { admit, refuseFromCache } from "@/lib/admission";
 import { streamChatReply } from "@/lib/chat/reply";
-import { assertCreditsLeft } from "@/lib/credits";
 import { parseWith, readJsonBody } from "@/lib/http/body";
-import { withErrorHandling } from "@/lib/http/errors";
+import { ApiError, errorToResponse } from "@/lib/http/errors";
+import { assertDeclaredSize, assertJsonBody, assertSameOrigin } from "@/lib/http/guards";
+import { GUEST_COOKIE, guestCookieOptions, mintGuestSession } from "@/lib/identity/guest";
 import { identifyCaller, withOwner } from "@/lib/identity/identify";
-import { enforceChatLimits } from "@/lib/ratelimit/enforce";
-import { chatRequestSchema, MAX_CHAT_BODY_BYTES } from "./schema";
+import { MAX_CHAT_BODY_BYTES } from "@/lib/wire/limits";
+import { chatRequestSchema } from "@/lib/wire/schemas";
 
 export const dynamic = "force-dynamic";
 // Vercel: long enough for a slow model to finish a reply.
 export const maxDuration = 60;
 
-export const POST = withErrorHandling(async (request: Request) => {
-  const caller = await identifyCaller(request);
-  const { headers } = await enforceChatLimits(caller);
-  const { id, message } = parseWith(chatRequestSchema, await readJsonBody(request, MAX_CHAT_BODY_BYTES));
-  await assertCreditsLeft(caller.limitKey);
-  const identity = await withOwner(request, caller);
-  return streamChatReply({ identity, conversationId: id, message, signal: request.signal, headers });
-});
+export async function POST(request: Request): Promise<Response> {
+  let bodyRead = false;
+  try {
+    // Refused from the headers alone, before anything is counted: a cross-site, non-JSON or oversized request.
+    assertSameOrigin(request);
+    assertJsonBody(request);
+    assertDeclaredSize(request, MAX_CHAT_BODY_BYTES);
+    const caller = await identifyCaller(request);
+    refuseFromCache(caller);
+
+    const { id, message } = parseWith(chatRequestSchema, await readJsonBody(request, MAX_CHAT_BODY_BYTES));
+    bodyRead = true;
+    const identity = await withOwner(request, caller);
+    // A caller without a session gets one with its first reply: conversations are never owned by an IP.
+    const guest = identity.owner ? null : await mintGuestSession();
+    const owner = identity.owner ?? `guest:${guest?.sessionId}`;
+    const admitted = await admit({ caller, owner, conversationId: id, message });
+    const reply = await streamChatReply({ admitted, message, signal: request.signal });
+    if (!guest) return reply;
+    const withCookie = new NextResponse(reply.body, reply);
+    withCookie.cookies.set(GUEST_COOKIE, guest.cookieValue, guestCookieOptions());
+    return withCookie;
+  } catch (error) {
+    const response = errorToResponse(error);
+    // Refused before its body was read: close the connection rather than wait for a body that may drip in
+    // for minutes (Node would otherwise keep reading it until its request timeout).
+    if (!bodyRead && error instanceof ApiError) response.headers.set("Connection", "close");
+    return response;
+  }
+}

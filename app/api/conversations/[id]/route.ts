@@ -2,13 +2,14 @@
 import { z } from "zod";
 import { parseWith } from "@/lib/http/body";
 import { ApiError, withErrorHandling } from "@/lib/http/errors";
-import { identify } from "@/lib/identity/identify";
+import { identify, requireOwner } from "@/lib/identity/identify";
 import { requireStore } from "@/lib/resilience/degrade";
-import { getStore } from "@/lib/store";
+import { services } from "@/lib/services";
+import { idSchema } from "@/lib/wire/schemas";
 
 export const dynamic = "force-dynamic";
 
-const paramsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "is not a conversation id") });
+const paramsSchema = z.object({ id: idSchema });
 
 interface Context {
   params: Promise<{ id: string }>;
@@ -18,15 +19,15 @@ const notFound = () => new ApiError("not_found", "No conversation with this id."
 
 export const GET = withErrorHandling(async (request: Request, context: Context) => {
   const { id } = parseWith(paramsSchema, await context.params);
-  const { owner } = await identify(request);
-  const conversation = await requireStore(() => getStore().getConversation(owner, id));
+  const owner = requireOwner(await identify(request));
+  const conversation = await requireStore(() => services().store.getConversation(owner, id));
   if (!conversation) throw notFound();
   return Response.json(conversation, { headers: { "Cache-Control": "no-store" } });
 });
 
 export const DELETE = withErrorHandling(async (request: Request, context: Context) => {
   const { id } = parseWith(paramsSchema, await context.params);
-  const { owner } = await identify(request);
-  if (!(await requireStore(() => getStore().deleteConversation(owner, id)))) throw notFound();
+  const owner = requireOwner(await identify(request));
+  if (!(await requireStore(() => services().store.deleteConversation(owner, id)))) throw notFound();
   return new Response(null, { status: 204 });
 });

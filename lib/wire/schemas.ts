@@ -1,10 +1,8 @@
-// The chat request body: a conversation id and the one new user message (the server owns the history).
+// Request bodies the API accepts, as zod schemas (server side; the browser shares only ./limits and ./types).
 import { z } from "zod";
+import { ID_PATTERN, ID_RULE, MAX_MESSAGE_CHARS } from "@/lib/wire/limits";
 
-export const MAX_CHAT_BODY_BYTES = 64 * 1024;
-export const MAX_MESSAGE_CHARS = 8_000;
-
-const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be 1–100 letters, digits, '-' or '_'");
+export const idSchema = z.string().regex(ID_PATTERN, ID_RULE);
 
 const textPartSchema = z.object({
   type: z.literal("text"),

@@ -1,0 +1,275 @@
+// The admission contract both backends must keep, as one vitest suite run on memory and on real Redis.
+import { describe, expect, it } from "vitest";
+import { newId } from "@/test/support/chat-body";
+import { type ChatLayers, checksFor } from "../ratelimit/layers";
+import type { ChatMessage } from "../store/types";
+import { LEASE_MS, MIN_REPLY_TOKENS } from "./budget";
+import type { AdmissionBackend, AdmissionRequest, AdmissionResult, PlanLimits, Settlement } from "./types";
+
+export interface ContractHarness {
+  backend: () => AdmissionBackend;
+  /** Gives a signed-in user a stored plan, as the billing webhook does. */
+  setPlan: (limitKey: string, plan: string) => Promise<void>;
+  /** Deletes a conversation the way the route does. */
+  deleteConversation: (owner: string, id: string) => Promise<boolean>;
+  readConversation: (owner: string, id: string) => Promise<{ title: string; messages: ChatMessage[] } | null>;
+}
+
+const layers: ChatLayers = {
+  userMinute: { name: "min", scope: "user", windowSeconds: 60, planField: "perMinute" },
+  userHour: { name: "hour", scope: "user", windowSeconds: 3600, planField: "perHour" },
+  ipMinute: { name: "ip-min", scope: "ip", windowSeconds: 60, fixedLimit: 30 },
+};
+const FREE: PlanLimits = { perMinute: 3, perHour: 10, concurrentStreams: 0, dailyTokens: 0 };
+// Mid-window, so a test's few milliseconds never cross a boundary; each test moves it explicitly.
+const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 1_000;
+
+function message(text: string, role: "user" | "assistant" = "user"): ChatMessage {
+  return { id: newId("m"), role, parts: [{ type: "text", text }] };
+}
+
+let addresses = 0;
+function request(over: Partial<AdmissionRequest> & { user?: string; ip?: string } = {}) {
+  const { user = newId("u"), ip, ...rest } = over;
+  addresses += 1;
+  const limitKey = `user:${user}`;
+  const clientIp = ip ?? `10.${addresses >> 8}.${addresses & 255}.1`;
+  return {
+    now: T0,
+    limitKey,
+    checks: checksFor(layers, { limitKey, verified: true, clientIp }),
+    plans: { free: FREE },
+    defaultPlan: "free",
+    readsStoredPlan: true,
+    owner: limitKey,
+    conversationId: newId("c"),
+    messageId: newId("m"),
+    messageBytes: 100,
+    leaseId: newId("lease"),
+    maxOutputTokens: 1_000,
+    ...rest,
+  } satisfies AdmissionRequest;
+}
+
+const admitted = (r: AdmissionResult) => {
+  if (!r.admitted) throw new Error(`refused: ${JSON.stringify(r.refusals)}`);
+  return r;
+};
+
+function settlement(
+  req: AdmissionRequest,
+  result: AdmissionResult,
+  extra: Partial<Settlement> = {},
+): Settlement {
+  const ok = admitted(result);
+  return {
+    limitKey: req.limitKey,
+    leaseId: req.leaseId,
+    leased: ok.grant.leased,
+    day: ok.grant.day,
+    tokens: 0,
+    owner: req.owner,
+    conversationId: req.conversationId,
+    claim: ok.claim,
+    messages: [],
+    ...extra,
+  };
+}
+
+export function defineAdmissionContract(name: string, h: ContractHarness): void {
+  describe(`admission contract (${name})`, () => {
+    it("admits up to the per-minute limit and refuses the next with the window's end", async () => {
+      const base = request();
+      for (let i = 0; i < 3; i++)
+        admitted(await h.backend().admit({ ...base, conversationId: newId(), messageId: newId() }));
+      const refused = await h.backend().admit({ ...base, conversationId: newId(), messageId: newId() });
+      expect(refused.admitted).toBe(false);
+      if (refused.admitted) return;
+      expect(refused.refusals).toHaveLength(1);
+      const [rate] = refused.refusals;
+      expect(rate).toMatchObject({ reason: "rate", state: { limit: 3, remaining: 0 } });
+      if (rate?.reason === "rate") {
+        expect(rate.state.layer.name).toBe("min");
+        expect(rate.state.resetAt).toBe((Math.floor(T0 / 60_000) + 1) * 60_000);
+      }
+    });
+
+    it("a refusal leaves no trace: the other layers and the next window are untouched", async () => {
+      const base = request();
+      const send = (now: number) =>
+        h.backend().admit({ ...base, now, conversationId: newId(), messageId: newId() });
+      for (let i = 0; i < 8; i++) await send(T0 + i);
+      // Next minute: the hour layer counted only the 3 admitted, so 3 more fit and the hour shows 10 - 6.
+      for (let i = 0; i < 3; i++) admitted(await send(T0 + 60_000 + i));
+      const refused = await send(T0 + 60_010);
+      expect(refused.admitted).toBe(false);
+      const hour = refused.layers.find((l) => l.layer.name === "hour");
+      expect(hour?.remaining).toBe(4);
+    });
+
+    it("reports every layer that refuses (the route answers with the latest reset)", async () => {
+      const plans = { free: { ...FREE, perMinute: 2, perHour: 2 } };
+      const base = request({ plans });
+      for (let i = 0; i < 2; i++)
+        admitted(await h.backend().admit({ ...base, conversationId: newId(), messageId: newId() }));
+      const refused = await h.backend().admit({ ...base, conversationId: newId(), messageId: newId() });
+      if (refused.admitted) throw new Error("admitted");
+      expect(
+        refused.refusals.map((r) => (r.reason === "rate" ? r.state.layer.name : r.reason)).sort(),
+      ).toEqual(["hour", "min"]);
+    });
+
+    it("skips a layer whose limit is 0", async () => {
+      const base = request({ plans: { free: { ...FREE, perMinute: 0 } } });
+      const result = admitted(await h.backend().admit(base));
+      expect(result.layers.map((l) => l.layer.name)).toEqual(["hour", "ip-min"]);
+    });
+
+    it("caps concurrent replies with leases, frees one on settle, and lets a lapsed lease go", async () => {
+      const plans = { free: { ...FREE, perMinute: 100, perHour: 100, concurrentStreams: 1 } };
+      const base = request({ plans });
+      const first = { ...base, leaseId: newId() };
+      const firstResult = admitted(await h.backend().admit(first));
+      const second = { ...base, conversationId: newId(), messageId: newId(), leaseId: newId() };
+      const refused = await h.backend().admit(second);
+      if (refused.admitted) throw new Error("admitted");
+      expect(refused.refusals).toEqual([{ reason: "concurrency", limit: 1, freesAt: T0 + LEASE_MS }]);
+      // The refusal counted nothing: the minute layer still shows one use.
+      expect(refused.layers.find((l) => l.layer.name === "min")?.remaining).toBe(99);
+      await h.backend().settle(settlement(first, firstResult), T0 + 5);
+      admitted(await h.backend().admit({ ...second, now: T0 + 10 }));
+      // That reply's instance crashed (no settle): its lease lapses and the slot frees by itself.
+      admitted(
+        await h.backend().admit({
+          ...second,
+          conversationId: newId(),
+          messageId: newId(),
+          leaseId: newId(),
+          now: T0 + 10 + LEASE_MS + 1,
+        }),
+      );
+    });
+
+    it("renewing a lease keeps the slot taken past the original lease", async () => {
+      const plans = { free: { ...FREE, concurrentStreams: 1 } };
+      const base = request({ plans });
+      admitted(await h.backend().admit(base));
+      await h.backend().renew(base.limitKey, base.leaseId, T0 + LEASE_MS - 100);
+      const later = await h.backend().admit({
+        ...base,
+        conversationId: newId(),
+        messageId: newId(),
+        leaseId: newId(),
+        now: T0 + LEASE_MS + 100,
+      });
+      expect(later.admitted).toBe(false);
+    });
+
+    it("refuses someone else's conversation with not_found, counting nothing", async () => {
+      const owner = request();
+      admitted(await h.backend().admit(owner));
+      const stranger = request({ conversationId: owner.conversationId });
+      const refused = await h.backend().admit(stranger);
+      if (refused.admitted) throw new Error("admitted");
+      expect(refused.refusals).toEqual([{ reason: "not_found" }]);
+      expect(refused.layers.find((l) => l.layer.name === "min")?.remaining).toBe(3);
+    });
+
+    it("refuses a message id it already received; a forgotten one may be sent again", async () => {
+      const base = request();
+      const first = admitted(await h.backend().admit(base));
+      expect(first.claim).toBe("created");
+      const again = await h.backend().admit({ ...base, leaseId: newId() });
+      if (again.admitted) throw new Error("admitted");
+      expect(again.refusals).toEqual([{ reason: "duplicate" }]);
+      await h.backend().settle(settlement(base, first, { forgetMessageId: base.messageId }), T0);
+      expect(admitted(await h.backend().admit({ ...base, leaseId: newId() })).claim).toBe("mine");
+    });
+
+    it("returns the history of the caller's conversation and appends the exchange on settle", async () => {
+      const base = request();
+      const first = admitted(await h.backend().admit(base));
+      expect(first.history).toEqual([]);
+      const exchange = [message("question one"), message("answer one", "assistant")];
+      await h
+        .backend()
+        .settle(settlement(base, first, { messages: exchange, title: "Question one" }), T0 + 1);
+      const next = admitted(
+        await h.backend().admit({ ...base, messageId: newId(), leaseId: newId(), now: T0 + 2 }),
+      );
+      expect(next.claim).toBe("mine");
+      expect(next.history).toEqual(exchange);
+      expect(await h.readConversation(base.owner, base.conversationId)).toMatchObject({
+        title: "Question one",
+      });
+    });
+
+    it("does not bring back a conversation deleted while its reply streamed", async () => {
+      const base = request();
+      const result = admitted(await h.backend().admit(base));
+      await h.deleteConversation(base.owner, base.conversationId);
+      await h.backend().settle(settlement(base, result, { messages: [message("late")] }), T0 + 1);
+      expect(await h.readConversation(base.owner, base.conversationId)).toBeNull();
+    });
+
+    it("reserves prompt + reply from the budget, never the same tokens twice, and settles to the real usage", async () => {
+      const plans = { free: { ...FREE, perMinute: 100, perHour: 100, dailyTokens: 1_000 } };
+      const base = request({ plans, maxOutputTokens: 400 });
+      const one = { ...base, leaseId: newId() };
+      const r1 = admitted(await h.backend().admit(one));
+      expect(r1.grant.maxOutputTokens).toBe(400);
+      const prompt = r1.grant.reserved - 400;
+      expect(prompt).toBeGreaterThan(33); // 100 bytes of message + the system prompt, at 3 bytes a token
+      // Parallel requests share what is left: the second gets the rest, the third nothing.
+      const two = { ...base, conversationId: newId(), messageId: newId(), leaseId: newId() };
+      const r2 = admitted(await h.backend().admit(two));
+      expect(r2.grant.maxOutputTokens).toBe(Math.min(400, 1_000 - r1.grant.reserved - prompt));
+      const three = { ...base, conversationId: newId(), messageId: newId(), leaseId: newId() };
+      const refused = await h.backend().admit(three);
+      if (refused.admitted) throw new Error("admitted");
+      expect(refused.refusals).toEqual([
+        { reason: "credits", used: 0, reserved: r1.grant.reserved + r2.grant.reserved, budget: 1_000 },
+      ]);
+      // Settling bills the real tokens and releases the rest of the reservation.
+      await h.backend().settle(settlement(one, r1, { tokens: 120 }), T0 + 1);
+      await h.backend().settle(settlement(two, r2, { tokens: 80 }), T0 + 1);
+      const four = admitted(await h.backend().admit({ ...three, leaseId: newId(), now: T0 + 2 }));
+      expect(four.usedTokens).toBe(200);
+      expect(four.grant.maxOutputTokens).toBe(400);
+    });
+
+    it("refuses with 402 when what is left after the prompt is too short for a reply", async () => {
+      const plans = { free: { ...FREE, dailyTokens: 60 + MIN_REPLY_TOKENS } };
+      const refused = await h.backend().admit(request({ plans, messageBytes: 3 * 100 }));
+      if (refused.admitted) throw new Error("admitted");
+      expect(refused.refusals[0]).toMatchObject({ reason: "credits", used: 0, reserved: 0 });
+    });
+
+    it("applies a signed-in user's stored plan, and the default plan when there is none", async () => {
+      const plans = { free: FREE, pro: { ...FREE, perMinute: 5 } };
+      const base = request({ plans });
+      await h.setPlan(base.limitKey, "pro");
+      for (let i = 0; i < 5; i++) {
+        const r = admitted(await h.backend().admit({ ...base, conversationId: newId(), messageId: newId() }));
+        expect(r.plan).toBe("pro");
+      }
+      expect(
+        (await h.backend().admit({ ...base, conversationId: newId(), messageId: newId() })).admitted,
+      ).toBe(false);
+      const anonymous = request({ plans, readsStoredPlan: false, defaultPlan: "free" });
+      await h.setPlan(anonymous.limitKey, "pro");
+      expect(admitted(await h.backend().admit(anonymous)).plan).toBe("free");
+      const unknownPlan = request({ plans });
+      await h.setPlan(unknownPlan.limitKey, "enterprise");
+      expect(admitted(await h.backend().admit(unknownPlan)).plan).toBe("free");
+    });
+
+    it("counts the per-IP layer for everyone on the address", async () => {
+      const shared = (user: string) => request({ user, ip: "203.0.113.9" });
+      for (let i = 0; i < 30; i++) admitted(await h.backend().admit(shared(`ip-${i}`)));
+      const refused = await h.backend().admit(shared("ip-31"));
+      if (refused.admitted) throw new Error("admitted");
+      expect(refused.refusals[0]).toMatchObject({ reason: "rate", state: { layer: { name: "ip-min" } } });
+    });
+  });
+}

@@ -1,0 +1,237 @@
+// Admission in one process's memory: the store on a laptop, and every instance's local limits while Redis is down.
+import { type LayerState, limitOf, windowEnd, windowKey } from "../ratelimit/layers";
+import type { MemoryChatStore } from "../store/memory";
+import type { ChatMessage } from "../store/types";
+import {
+  admissionKeys,
+  estimatePromptTokens,
+  HISTORY_LIMIT,
+  LEASE_MS,
+  replyAllowance,
+  utcDay,
+} from "./budget";
+import { resolvePlan } from "./plans";
+import type {
+  AdmissionBackend,
+  AdmissionRequest,
+  AdmissionResult,
+  ConversationClaim,
+  Refusal,
+  Settlement,
+  UsageState,
+} from "./types";
+
+/** Admissions between two sweeps of expired windows. */
+const SWEEP_EVERY = 10_000;
+
+interface Window {
+  count: number;
+  resetAt: number;
+}
+
+interface Lease {
+  expiresAt: number;
+  reserved: number;
+}
+
+export interface MemoryAdmissionOptions {
+  /** The conversations to claim and read; null for the outage fallback, which can't see them. */
+  conversations: MemoryChatStore | null;
+  /** A signed-in user's stored plan, read synchronously (in memory there is no round trip to save). */
+  storedPlan?: (limitKey: string) => string | null;
+  /** Most windows kept at once; beyond it expired ones are swept, then the oldest forgotten. */
+  maxKeys?: number;
+}
+
+/**
+ * Checks everything, then takes everything or nothing, with no await in between: atomic in one process, as
+ * the Redis script is across instances (lib/admission/redis-script.ts). Timer-free (a timer per key kept
+ * Next's request context alive: ~30 KB per IP); windows expire lazily and are swept past a key cap.
+ */
+export class MemoryAdmissionBackend implements AdmissionBackend {
+  readonly kind = "memory" as const;
+  private readonly windows = new Map<string, Window>();
+  private readonly leases = new Map<string, Map<string, Lease>>();
+  private readonly usage = new Map<string, number>();
+  private usageDay = "";
+  private readonly maxKeys: number;
+  private opsSinceSweep = 0;
+
+  constructor(private readonly options: MemoryAdmissionOptions) {
+    this.maxKeys = options.maxKeys ?? 300_000;
+  }
+
+  /** How many windows are held (diagnostics and tests). */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  async admit(request: AdmissionRequest): Promise<AdmissionResult> {
+    return this.admitNow(request);
+  }
+
+  admitNow(req: AdmissionRequest): AdmissionResult {
+    const { now, conversationId: id, owner } = req;
+    const stored = req.readsStoredPlan ? this.options.storedPlan?.(req.limitKey) : null;
+    const plan = resolvePlan(stored, req.plans, req.defaultPlan);
+    const limits = req.plans[plan] ?? { perMinute: 0, perHour: 0, concurrentStreams: 0, dailyTokens: 0 };
+    const refusals: Refusal[] = [];
+
+    const counted = req.checks.flatMap((check) => {
+      const limit = limitOf(check.layer, limits);
+      if (limit <= 0) return [];
+      const key = windowKey(check, now);
+      const window = this.windows.get(key);
+      const used = window && window.resetAt > now ? window.count : 0;
+      const state: LayerState = {
+        ...check,
+        limit,
+        remaining: Math.max(0, limit - used),
+        resetAt: windowEnd(check.layer, now),
+      };
+      if (used + 1 > limit) refusals.push({ reason: "rate", state });
+      return [{ key, used, state }];
+    });
+
+    const live = this.liveLeases(req.limitKey, now);
+    const cap = limits.concurrentStreams;
+    if (cap > 0 && live.size >= cap) {
+      refusals.push({
+        reason: "concurrency",
+        limit: cap,
+        freesAt: Math.min(...[...live.values()].map((l) => l.expiresAt)),
+      });
+    }
+
+    const conversations = this.options.conversations;
+    let claim: ConversationClaim = "unavailable";
+    let history: ChatMessage[] = [];
+    let historyBytes = 0;
+    if (conversations) {
+      const holder = conversations.holder(owner, id);
+      if (holder === "taken") refusals.push({ reason: "not_found" });
+      else if (holder === "mine") {
+        claim = "mine";
+        if (conversations.hasMessageId(owner, id, req.messageId)) refusals.push({ reason: "duplicate" });
+        ({ messages: history, bytes: historyBytes } = conversations.history(owner, id, HISTORY_LIMIT));
+      } else claim = "created";
+    }
+
+    const day = utcDay(now);
+    const usageKey = admissionKeys.usage(req.limitKey, day);
+    const usedTokens = this.usageOn(usageKey, day);
+    const budget = limits.dailyTokens;
+    const grant = { reserved: 0, maxOutputTokens: req.maxOutputTokens, leased: cap > 0 || budget > 0, day };
+    if (budget > 0) {
+      const reserved = [...live.values()].reduce((sum, lease) => sum + lease.reserved, 0);
+      const prompt = estimatePromptTokens(historyBytes, req.messageBytes);
+      const allowance = replyAllowance(budget - usedTokens - reserved, prompt, req.maxOutputTokens);
+      if (allowance === null) refusals.push({ reason: "credits", used: usedTokens, reserved, budget });
+      else Object.assign(grant, { reserved: prompt + allowance, maxOutputTokens: allowance });
+    }
+
+    if (refusals.length > 0) return { admitted: false, plan, layers: counted.map((c) => c.state), refusals };
+
+    for (const { key, used, state } of counted) {
+      this.windows.delete(key); // re-inserted: the Map stays in window-start order, which the cap evicts by
+      this.windows.set(key, { count: used + 1, resetAt: state.resetAt });
+      state.remaining = Math.max(0, state.limit - used - 1);
+    }
+    this.housekeeping(now);
+    if (grant.leased) {
+      live.set(req.leaseId, { expiresAt: now + LEASE_MS, reserved: grant.reserved });
+      this.leases.set(req.limitKey, live);
+    }
+    if (conversations && claim !== "unavailable") {
+      if (claim === "created") conversations.create(owner, id);
+      conversations.rememberMessageId(owner, id, req.messageId);
+    }
+    return { admitted: true, plan, layers: counted.map((c) => c.state), claim, history, grant, usedTokens };
+  }
+
+  async settle(s: Settlement, now: number): Promise<void> {
+    this.settleNow(s, now);
+  }
+
+  settleNow(s: Settlement, now: number): void {
+    if (s.leased) this.release(s.limitKey, s.leaseId);
+    if (s.tokens > 0) {
+      const key = admissionKeys.usage(s.limitKey, s.day);
+      this.usage.set(key, this.usageOn(key, utcDay(now)) + Math.ceil(s.tokens));
+    }
+    const conversations = this.options.conversations;
+    if (!conversations || s.claim === "unavailable") return;
+    if (s.forgetMessageId) conversations.forgetMessageId(s.owner, s.conversationId, s.forgetMessageId);
+    if (s.messages.length > 0 || s.title !== undefined) {
+      conversations.append(s.owner, s.conversationId, s.messages, s.title);
+    }
+  }
+
+  async renew(limitKey: string, leaseId: string, now: number): Promise<void> {
+    const lease = this.leases.get(limitKey)?.get(leaseId);
+    if (lease) lease.expiresAt = now + LEASE_MS;
+  }
+
+  async usageOf(limitKey: string, now: number): Promise<UsageState> {
+    const day = utcDay(now);
+    const used = this.usageOn(admissionKeys.usage(limitKey, day), day);
+    const reserved = [...this.liveLeases(limitKey, now).values()].reduce((sum, l) => sum + l.reserved, 0);
+    return { used, reserved, storedPlan: this.options.storedPlan?.(limitKey) ?? null };
+  }
+
+  /**
+   * Learns what the shared store counted for an identity, so that this instance's local limits during an
+   * outage start from there instead of from zero (a client then gets at most the limit, not limit × instances).
+   */
+  observe(result: AdmissionResult & { admitted: true }, limitKey: string, now: number): void {
+    for (const state of result.layers) {
+      const key = windowKey(state, now);
+      const used = state.limit - state.remaining;
+      const window = this.windows.get(key);
+      if (!window || window.resetAt <= now) this.windows.set(key, { count: used, resetAt: state.resetAt });
+      else window.count = Math.max(window.count, used);
+    }
+    const day = utcDay(now);
+    const key = admissionKeys.usage(limitKey, day);
+    this.usage.set(key, Math.max(this.usageOn(key, day), result.usedTokens));
+    this.housekeeping(now);
+  }
+
+  private release(limitKey: string, leaseId: string): void {
+    const live = this.leases.get(limitKey);
+    live?.delete(leaseId);
+    if (live?.size === 0) this.leases.delete(limitKey);
+  }
+
+  private liveLeases(limitKey: string, now: number): Map<string, Lease> {
+    const live = this.leases.get(limitKey) ?? new Map<string, Lease>();
+    for (const [id, lease] of live) if (lease.expiresAt <= now) live.delete(id);
+    if (live.size === 0) this.leases.delete(limitKey);
+    return live;
+  }
+
+  /** A day's counter; counters of other days are dropped on the first access of a new day. */
+  private usageOn(key: string, day: string): number {
+    if (day !== this.usageDay) {
+      for (const k of this.usage.keys()) if (!k.endsWith(`:${day}`)) this.usage.delete(k);
+      this.usageDay = day;
+    }
+    return this.usage.get(key) ?? 0;
+  }
+
+  private housekeeping(now: number): void {
+    this.opsSinceSweep += 1;
+    if (this.opsSinceSweep < SWEEP_EVERY && this.windows.size <= this.maxKeys) return;
+    this.opsSinceSweep = 0;
+    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+    // Still over the cap (a flood of live identifiers): forget the oldest windows rather than run out of
+    // memory. Those identifiers start a fresh window — briefly more lenient, never a crash.
+    const excess = this.windows.size - Math.floor(this.maxKeys * 0.9);
+    if (excess <= 0 || this.windows.size <= this.maxKeys) return;
+    let dropped = 0;
+    for (const key of this.windows.keys()) {
+      if (dropped++ >= excess) break;
+      this.windows.delete(key);
+    }
+  }
+}

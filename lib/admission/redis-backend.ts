@@ -1,0 +1,186 @@
+// Admission on Upstash Redis: the scripts of ./redis-scripts.ts, one EVALSHA per step, shared by every instance.
+import type { Redis } from "@upstash/redis";
+import { type LayerState, windowKey, windowMs } from "../ratelimit/layers";
+import { conversationKeys } from "../store/keys";
+import {
+  ANONYMOUS_CONVERSATION_TTL_SECONDS,
+  type ChatMessage,
+  DEFAULT_TITLE,
+  isAnonymousOwner,
+} from "../store/types";
+import {
+  admissionKeys,
+  HISTORY_LIMIT,
+  LEASE_MS,
+  MIN_REPLY_TOKENS,
+  PROMPT_BYTES_PER_TOKEN,
+  SYSTEM_PROMPT_BYTES,
+  utcDay,
+} from "./budget";
+import { ADMIT_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT } from "./redis-scripts";
+import type {
+  AdmissionBackend,
+  AdmissionRequest,
+  AdmissionResult,
+  Refusal,
+  Settlement,
+  UsageState,
+} from "./types";
+
+/** The script's answer (see ADMIT_SCRIPT); Lua encodes an empty table as `{}`, hence the loose arrays. */
+interface ScriptAnswer {
+  ok: 0 | 1;
+  plan: string;
+  layers: [index: number, limit: number, used: number, reset: number][] | Record<string, never>;
+  refusals?: (string | number)[][] | Record<string, never>;
+  claim?: "created" | "mine";
+  history?: (string | ChatMessage)[] | Record<string, never>;
+  reserved?: number;
+  maxOutput?: number;
+  usedTokens: number;
+  leased?: boolean;
+}
+
+const list = <T>(value: T[] | Record<string, never> | undefined): T[] => (Array.isArray(value) ? value : []);
+
+export class RedisAdmissionBackend implements AdmissionBackend {
+  readonly kind = "redis" as const;
+  private readonly admitScript;
+  private readonly settleScript;
+  private readonly usageScript;
+
+  constructor(private readonly redis: Redis) {
+    this.admitScript = redis.createScript<string | ScriptAnswer>(ADMIT_SCRIPT);
+    this.settleScript = redis.createScript<number>(SETTLE_SCRIPT);
+    this.usageScript = redis.createScript<[number, number, string | number]>(USAGE_SCRIPT);
+  }
+
+  async admit(req: AdmissionRequest): Promise<AdmissionResult> {
+    const { now, limitKey, owner, conversationId: id } = req;
+    const keys = [
+      admissionKeys.plan(limitKey),
+      admissionKeys.leases(limitKey),
+      admissionKeys.reservations(limitKey),
+      admissionKeys.usage(limitKey, utcDay(now)),
+      conversationKeys.owner(id),
+      conversationKeys.meta(owner, id),
+      conversationKeys.messages(owner, id),
+      conversationKeys.messageIds(owner, id),
+      ...req.checks.map((check) => windowKey(check, now)),
+    ];
+    const spec = {
+      plans: req.plans,
+      defaultPlan: req.defaultPlan,
+      readsPlan: req.readsStoredPlan,
+      // Undefined fields are left out of the JSON: a Lua `null` (cjson.null) would be truthy.
+      layers: req.checks.map(({ layer }) => ({
+        planField: layer.planField,
+        fixedLimit: layer.fixedLimit,
+        windowMs: windowMs(layer),
+      })),
+      owner,
+      messageId: req.messageId,
+      messageBytes: req.messageBytes,
+      systemBytes: SYSTEM_PROMPT_BYTES,
+      bytesPerToken: PROMPT_BYTES_PER_TOKEN,
+      minReply: MIN_REPLY_TOKENS,
+      historyLimit: HISTORY_LIMIT,
+      leaseId: req.leaseId,
+      leaseMs: LEASE_MS,
+      maxOutput: req.maxOutputTokens,
+      defaultTitle: DEFAULT_TITLE,
+      anonymousTtl: isAnonymousOwner(owner) ? ANONYMOUS_CONVERSATION_TTL_SECONDS : 0,
+    };
+    const raw = await this.admitScript.exec(keys, [String(now), JSON.stringify(spec)]);
+    // @upstash/redis parses JSON results itself; a client without automatic deserialization hands the text.
+    const answer: ScriptAnswer = typeof raw === "string" ? JSON.parse(raw) : raw;
+
+    const layers: LayerState[] = list(answer.layers).map(([index, limit, used, reset]) => {
+      const check = req.checks[index - 1] as AdmissionRequest["checks"][number];
+      return { ...check, limit, remaining: Math.max(0, limit - used), resetAt: reset };
+    });
+    if (answer.ok !== 1) {
+      const refusals = list(answer.refusals).map((r) => toRefusal(r, layers));
+      return { admitted: false, plan: answer.plan, layers, refusals };
+    }
+    const history = list(answer.history).map((m) =>
+      typeof m === "string" ? (JSON.parse(m) as ChatMessage) : m,
+    );
+    return {
+      admitted: true,
+      plan: answer.plan,
+      layers,
+      claim: answer.claim ?? "created",
+      history,
+      grant: {
+        reserved: answer.reserved ?? 0,
+        maxOutputTokens: answer.maxOutput ?? req.maxOutputTokens,
+        leased: answer.leased === true,
+        day: utcDay(now),
+      },
+      usedTokens: answer.usedTokens,
+    };
+  }
+
+  async settle(s: Settlement, now: number): Promise<void> {
+    const { owner, conversationId: id } = s;
+    const keys = [
+      admissionKeys.leases(s.limitKey),
+      admissionKeys.reservations(s.limitKey),
+      admissionKeys.usage(s.limitKey, s.day),
+      conversationKeys.messages(owner, id),
+      conversationKeys.meta(owner, id),
+      conversationKeys.index(owner),
+      conversationKeys.owner(id),
+      conversationKeys.messageIds(owner, id),
+    ];
+    const spec = {
+      leaseId: s.leaseId,
+      leased: s.leased,
+      tokens: Math.max(0, Math.ceil(s.tokens)),
+      owner,
+      conversationId: id,
+      claim: s.claim,
+      title: s.title,
+      forgetMessageId: s.forgetMessageId,
+      anonymousTtl: isAnonymousOwner(owner) ? ANONYMOUS_CONVERSATION_TTL_SECONDS : 0,
+    };
+    const messages = s.claim === "unavailable" ? [] : s.messages.map((m) => JSON.stringify(m));
+    await this.settleScript.exec(keys, [String(now), JSON.stringify(spec), ...messages]);
+  }
+
+  async renew(limitKey: string, leaseId: string, now: number): Promise<void> {
+    const tx = this.redis.multi();
+    tx.zadd(admissionKeys.leases(limitKey), { xx: true }, { score: now + LEASE_MS, member: leaseId });
+    tx.pexpire(admissionKeys.leases(limitKey), LEASE_MS);
+    tx.pexpire(admissionKeys.reservations(limitKey), LEASE_MS);
+    await tx.exec();
+  }
+
+  async usageOf(limitKey: string, now: number): Promise<UsageState> {
+    const keys = [
+      admissionKeys.leases(limitKey),
+      admissionKeys.reservations(limitKey),
+      admissionKeys.usage(limitKey, utcDay(now)),
+      admissionKeys.plan(limitKey),
+    ];
+    const [used, reserved, plan] = await this.usageScript.exec(keys, [String(now)]);
+    return { used: Number(used), reserved: Number(reserved), storedPlan: plan ? String(plan) : null };
+  }
+}
+
+function toRefusal(raw: (string | number)[], layers: LayerState[]): Refusal {
+  const [reason, a, b, c] = raw;
+  switch (reason) {
+    case "rate":
+      return { reason: "rate", state: layers[Number(a) - 1] as LayerState };
+    case "concurrency":
+      return { reason: "concurrency", limit: Number(a), freesAt: Number(b) };
+    case "credits":
+      return { reason: "credits", used: Number(a), reserved: Number(b), budget: Number(c) };
+    case "duplicate":
+      return { reason: "duplicate" };
+    default:
+      return { reason: "not_found" };
+  }
+}

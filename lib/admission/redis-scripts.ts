@@ -1,0 +1,158 @@
+// The admission and settle steps as Redis Lua scripts: each one round trip, atomic across every instance.
+
+/**
+ * Why one script and not @upstash/ratelimit's `limit()` per layer: each `limit()` commits on its own, so a
+ * request refused by one layer was already counted by the others and had to be refunded afterwards — racy
+ * (parallel requests saw the inflated counts, refunds landed in the next window) and a second round trip.
+ * Here every check runs first and the request takes all or nothing: a refusal leaves no trace. The window
+ * counters keep @upstash/ratelimit's fixedWindow layout (`<prefix>:<identifier>:<bucket>`, INCR + PEXPIRE),
+ * so the library's own `getRemaining` reads them. lib/admission/memory-backend.ts is the same logic in memory;
+ * test/admission/backend-contract.ts runs the same cases against both.
+ *
+ * KEYS: 1 plan, 2 leases (zset), 3 reservations (hash), 4 usage, 5 conversation owner, 6 meta, 7 messages,
+ *       8 message ids, 9.. one window counter per layer check (in spec.layers order).
+ * ARGV: 1 now (epoch ms), 2 spec (JSON, see RedisAdmissionBackend.admit).
+ * Returns JSON: { ok, plan, layers = {{index, limit, used, reset}}, refusals, claim, history, reserved,
+ *                 maxOutput, usedTokens, leased }.
+ */
+export const ADMIT_SCRIPT = `
+local now = tonumber(ARGV[1])
+local spec = cjson.decode(ARGV[2])
+
+local plan = spec.defaultPlan
+if spec.readsPlan then
+  local stored = redis.call("GET", KEYS[1])
+  if stored and spec.plans[stored] then plan = stored end
+end
+local limits = spec.plans[plan]
+local refusals = {}
+
+local layers = {}
+for i, layer in ipairs(spec.layers) do
+  local limit = layer.fixedLimit or limits[layer.planField] or 0
+  if limit > 0 then
+    local used = tonumber(redis.call("GET", KEYS[8 + i]) or "0")
+    local reset = (math.floor(now / layer.windowMs) + 1) * layer.windowMs
+    layers[#layers + 1] = { i, limit, used, reset }
+    if used + 1 > limit then refusals[#refusals + 1] = { "rate", #layers } end
+  end
+end
+
+local expired = redis.call("ZRANGEBYSCORE", KEYS[2], "-inf", now)
+if #expired > 0 then
+  redis.call("ZREM", KEYS[2], unpack(expired))
+  redis.call("HDEL", KEYS[3], unpack(expired))
+end
+local cap = limits.concurrentStreams
+if cap > 0 and redis.call("ZCARD", KEYS[2]) >= cap then
+  local oldest = redis.call("ZRANGE", KEYS[2], 0, 0, "WITHSCORES")
+  refusals[#refusals + 1] = { "concurrency", cap, tonumber(oldest[2]) }
+end
+
+local claim = "created"
+local history = {}
+local historyBytes = 0
+local holder = redis.call("GET", KEYS[5])
+if holder then
+  if holder ~= spec.owner then
+    claim = "taken"
+    refusals[#refusals + 1] = { "not_found" }
+  else
+    claim = "mine"
+    if redis.call("SISMEMBER", KEYS[8], spec.messageId) == 1 then refusals[#refusals + 1] = { "duplicate" } end
+    history = redis.call("LRANGE", KEYS[7], -spec.historyLimit, -1)
+    for _, item in ipairs(history) do historyBytes = historyBytes + #item end
+  end
+end
+
+local usedTokens = tonumber(redis.call("GET", KEYS[4]) or "0")
+local budget = limits.dailyTokens
+local leased = cap > 0 or budget > 0
+local reserved, maxOutput = 0, spec.maxOutput
+if budget > 0 then
+  local held = 0
+  for _, value in ipairs(redis.call("HVALS", KEYS[3])) do held = held + tonumber(value) end
+  local prompt = math.ceil((historyBytes + spec.messageBytes + spec.systemBytes) / spec.bytesPerToken)
+  local allowance = math.min(spec.maxOutput, budget - usedTokens - held - prompt)
+  if allowance < spec.minReply then
+    refusals[#refusals + 1] = { "credits", usedTokens, held, budget }
+  else
+    reserved, maxOutput = prompt + allowance, allowance
+  end
+end
+
+if #refusals > 0 then
+  return cjson.encode({ ok = 0, plan = plan, layers = layers, refusals = refusals, usedTokens = usedTokens })
+end
+
+for _, state in ipairs(layers) do
+  local key = KEYS[8 + state[1]]
+  local count = redis.call("INCR", key)
+  if count == 1 then redis.call("PEXPIRE", key, spec.layers[state[1]].windowMs) end
+  state[3] = count
+end
+if leased then
+  redis.call("ZADD", KEYS[2], now + spec.leaseMs, spec.leaseId)
+  redis.call("PEXPIRE", KEYS[2], spec.leaseMs)
+  if reserved > 0 then
+    redis.call("HSET", KEYS[3], spec.leaseId, reserved)
+    redis.call("PEXPIRE", KEYS[3], spec.leaseMs)
+  end
+end
+if claim == "created" then
+  redis.call("SET", KEYS[5], spec.owner)
+  redis.call("HSET", KEYS[6], "title", spec.defaultTitle, "updatedAt", now)
+end
+redis.call("SADD", KEYS[8], spec.messageId)
+if spec.anonymousTtl > 0 then
+  for _, k in ipairs({ KEYS[5], KEYS[6], KEYS[8] }) do redis.call("EXPIRE", k, spec.anonymousTtl) end
+end
+return cjson.encode({ ok = 1, plan = plan, layers = layers, claim = claim, history = history,
+  reserved = reserved, maxOutput = maxOutput, usedTokens = usedTokens, leased = leased })
+`;
+
+/**
+ * After a reply: release its lease, bill its tokens, append the exchange and set the title — one round trip.
+ * A conversation deleted while the reply streamed is not brought back.
+ *
+ * KEYS: 1 leases, 2 reservations, 3 usage, 4 messages, 5 meta, 6 owner index, 7 conversation owner, 8 message ids.
+ * ARGV: 1 now, 2 spec (JSON: leaseId, leased, tokens, owner, conversationId, claim, title?, forgetMessageId?,
+ *       anonymousTtl), 3.. the messages to append (JSON each).
+ */
+export const SETTLE_SCRIPT = `
+local now = tonumber(ARGV[1])
+local spec = cjson.decode(ARGV[2])
+if spec.leased then
+  redis.call("ZREM", KEYS[1], spec.leaseId)
+  redis.call("HDEL", KEYS[2], spec.leaseId)
+end
+if spec.tokens > 0 then
+  redis.call("INCRBY", KEYS[3], spec.tokens)
+  redis.call("EXPIRE", KEYS[3], 172800)
+end
+if spec.claim == "unavailable" or redis.call("GET", KEYS[7]) ~= spec.owner then return 0 end
+if spec.forgetMessageId then redis.call("SREM", KEYS[8], spec.forgetMessageId) end
+if #ARGV > 2 then
+  redis.call("RPUSH", KEYS[4], unpack(ARGV, 3))
+  redis.call("ZADD", KEYS[6], now, spec.conversationId)
+end
+redis.call("HSET", KEYS[5], "updatedAt", now)
+if spec.title then redis.call("HSET", KEYS[5], "title", spec.title) end
+if spec.anonymousTtl > 0 then
+  for i = 4, 8 do redis.call("EXPIRE", KEYS[i], spec.anonymousTtl) end
+end
+return 1
+`;
+
+/**
+ * Today's settled usage, the tokens live replies hold in reserve, and the stored plan; changes nothing.
+ * KEYS: 1 leases, 2 reservations, 3 usage, 4 plan. ARGV: 1 now.
+ */
+export const USAGE_SCRIPT = `
+local live = redis.call("ZRANGEBYSCORE", KEYS[1], "(" .. ARGV[1], "+inf")
+local reserved = 0
+if #live > 0 then
+  for _, value in ipairs(redis.call("HMGET", KEYS[2], unpack(live))) do reserved = reserved + (tonumber(value) or 0) end
+end
+return { tonumber(redis.call("GET", KEYS[3]) or "0"), reserved, redis.call("GET", KEYS[4]) or "" }
+`;

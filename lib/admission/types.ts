@@ -1,0 +1,104 @@
+// What the admission step takes, what it answers, and the contract both stores (memory, Redis) implement.
+import type { LayerCheck, LayerState } from "../ratelimit/layers";
+import type { ChatMessage } from "../store/types";
+
+/** Every limit a plan sets; 0 disables that limit. */
+export interface PlanLimits {
+  perMinute: number;
+  perHour: number;
+  concurrentStreams: number;
+  dailyTokens: number;
+}
+
+/** Everything one round trip needs to decide a chat message. */
+export interface AdmissionRequest {
+  now: number;
+  /** `user:<id>` or `ip:<addr>`: the per-user layers, the reply leases and the credits. */
+  limitKey: string;
+  checks: LayerCheck[];
+  plans: Record<string, PlanLimits>;
+  /** The plan when the store holds none for this identity: "guest" for anonymous callers, "free" for users. */
+  defaultPlan: string;
+  /** Signed-in users may have a stored plan (their limit key's); anonymous callers never. */
+  readsStoredPlan: boolean;
+  /** Who owns the conversation: `user:<id>` or `guest:<session>`. */
+  owner: string;
+  conversationId: string;
+  messageId: string;
+  /** UTF-8 bytes of the new message as stored (JSON): part of the prompt's cost estimate. */
+  messageBytes: number;
+  /** Unique per request: names this reply's lease (concurrency slot and credit reservation). */
+  leaseId: string;
+  /** Longest reply in tokens (CHAT_MAX_OUTPUT_TOKENS). */
+  maxOutputTokens: number;
+}
+
+export type Refusal =
+  | { reason: "rate"; state: LayerState }
+  | { reason: "concurrency"; limit: number; freesAt: number }
+  | { reason: "not_found" }
+  | { reason: "duplicate" }
+  | { reason: "credits"; used: number; reserved: number; budget: number };
+
+/** How the conversation stood: created by this message, already the caller's, or not checkable (store down). */
+export type ConversationClaim = "created" | "mine" | "unavailable";
+
+export interface Grant {
+  /** Tokens reserved from today's budget (prompt estimate + maxOutputTokens); 0 without credits. */
+  reserved: number;
+  /** The reply's cap: what is left of the budget after the prompt, at most CHAT_MAX_OUTPUT_TOKENS. */
+  maxOutputTokens: number;
+  /** Whether a lease was taken (a concurrency cap or credits applied). */
+  leased: boolean;
+  /** The UTC day the reservation was made for: usage is billed to it. */
+  day: string;
+}
+
+export type AdmissionResult =
+  | {
+      admitted: true;
+      plan: string;
+      layers: LayerState[];
+      claim: ConversationClaim;
+      history: ChatMessage[];
+      grant: Grant;
+      /** Today's settled usage before this reply (the local fallback learns it from here). */
+      usedTokens: number;
+    }
+  | { admitted: false; plan: string; layers: LayerState[]; refusals: Refusal[] };
+
+/** What a finished (or failed) reply writes back, in one round trip. */
+export interface Settlement {
+  limitKey: string;
+  leaseId: string;
+  leased: boolean;
+  day: string;
+  /** Tokens the reply really cost (usage, or an estimate when aborted); billed to `day`. */
+  tokens: number;
+  owner: string;
+  conversationId: string;
+  claim: ConversationClaim;
+  /** Appended to the conversation: the user message and the reply, or nothing when the claim is unavailable. */
+  messages: ChatMessage[];
+  /** Set for a conversation this message created. */
+  title?: string;
+  /** The message never reached the model (failed before streaming): forget its id so a retry is not a duplicate. */
+  forgetMessageId?: string;
+}
+
+/** One of the two stores of admission state: the same contract in memory and on Redis. */
+export interface AdmissionBackend {
+  readonly kind: "memory" | "redis";
+  admit(request: AdmissionRequest): Promise<AdmissionResult>;
+  settle(settlement: Settlement, now: number): Promise<void>;
+  /** Extends a streaming reply's lease so a crashed instance's slots and reservations lapse, a live one's don't. */
+  renew(limitKey: string, leaseId: string, now: number): Promise<void>;
+  /** Today's settled tokens, the tokens live replies hold in reserve, and the stored plan (for /api/usage). */
+  usageOf(limitKey: string, now: number): Promise<UsageState>;
+}
+
+export interface UsageState {
+  used: number;
+  reserved: number;
+  storedPlan: string | null;
+}

@@ -1,0 +1,74 @@
+// The one place the process-wide services are built from the config: Redis, store, admission, model.
+import { Redis } from "@upstash/redis";
+import { MemoryAdmissionBackend } from "./admission/memory-backend";
+import { PendingUsage } from "./admission/pending-usage";
+import { planTable } from "./admission/plans";
+import { RedisAdmissionBackend } from "./admission/redis-backend";
+import type { PlanLimits } from "./admission/types";
+import { type ChatModelInfo, selectChatModel } from "./ai/model";
+import { type Config, getConfig } from "./config";
+import { processState } from "./process-state";
+import { type ChatLayers, chatLayers } from "./ratelimit/layers";
+import { RefusalCache } from "./ratelimit/refusal-cache";
+import { MemoryChatStore } from "./store/memory";
+import { RedisChatStore } from "./store/redis";
+import type { ChatStore } from "./store/types";
+
+export interface AdmissionServices {
+  layers: ChatLayers;
+  plans: Record<string, PlanLimits>;
+  /** Where admission state lives: Redis when configured (shared by every instance), else this process. */
+  primary: MemoryAdmissionBackend | RedisAdmissionBackend;
+  /** With Redis: this instance's own limits while Redis is slow or down. Null in memory mode. */
+  fallback: MemoryAdmissionBackend | null;
+  refusals: RefusalCache;
+  /** Usage spent under the fallback, billed to Redis once it answers. */
+  pendingUsage: PendingUsage;
+}
+
+export interface Services {
+  config: Config;
+  /** The one Upstash Redis REST client, or null for the embedded in-memory defaults. */
+  redis: Redis | null;
+  store: ChatStore;
+  admission: AdmissionServices;
+  model: ChatModelInfo;
+}
+
+/** The process's services, built on first use (and again after a test reset of the process state). */
+export function services(): Services {
+  return processState("services", () => build(getConfig()));
+}
+
+function build(config: Config): Services {
+  const redis = config.redis
+    ? new Redis({
+        url: config.redis.url,
+        token: config.redis.token,
+        // Commands issued in the same tick travel as one HTTP pipeline.
+        enableAutoPipelining: true,
+        // Fail fast: every store call has its own deadline and fallback; retries would only add latency.
+        retry: { retries: 0 },
+        enableTelemetry: false,
+        latencyLogging: false,
+      })
+    : null;
+  const memoryStore = redis ? null : new MemoryChatStore();
+  const admission: AdmissionServices = {
+    layers: chatLayers(config.rateLimit),
+    plans: planTable(config),
+    primary: redis
+      ? new RedisAdmissionBackend(redis)
+      : new MemoryAdmissionBackend({ conversations: memoryStore }),
+    fallback: redis ? new MemoryAdmissionBackend({ conversations: null }) : null,
+    refusals: new RefusalCache(),
+    pendingUsage: new PendingUsage(),
+  };
+  return {
+    config,
+    redis,
+    store: redis ? new RedisChatStore(redis) : (memoryStore as MemoryChatStore),
+    admission,
+    model: selectChatModel(config.ai),
+  };
+}

@@ -1,0 +1,93 @@
+// The JSON the API answers, as types shared by the route handlers and the browser. Field names are snake_case.
+import type { UIMessage } from "ai";
+
+/** Every error: `{ error, message, ...details }`. */
+export type ErrorCode =
+  | "bad_request"
+  | "unauthorized"
+  | "payment_required"
+  | "forbidden"
+  | "not_found"
+  | "method_not_allowed"
+  | "request_timeout"
+  | "conflict"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "rate_limited"
+  | "unavailable"
+  | "internal_error";
+
+export type ErrorBody = { error: ErrorCode; message: string } & Record<string, unknown>;
+
+/** Which limit refused a message: the caller's own layers, its network's, or its replies in progress. */
+export type RateLimitScope = "user" | "ip" | "concurrency";
+export type RateLimitLayerName = "min" | "hour" | "ip-min";
+
+/** A 429's body: everything the UI needs to say what happened and when it frees, in the person's words. */
+export interface RateLimitedBody {
+  error: "rate_limited";
+  message: string;
+  retry_after_seconds: number;
+  scope: RateLimitScope;
+  /** The layer that refused; absent for concurrency. */
+  layer?: RateLimitLayerName;
+  limit: number;
+  window_seconds: number;
+  /** ISO 8601: when sending is possible again. */
+  resets_at: string;
+}
+
+/** A 402's body: the daily credits are used up (or what is left is too little for a reply). */
+export interface PaymentRequiredBody {
+  error: "payment_required";
+  message: string;
+  /** Tokens used today, never above `budget`. */
+  used: number;
+  budget: number;
+  resets_at: string;
+  plan: string;
+  paywall_url: string | null;
+}
+
+/** Stored message metadata. */
+export interface ChatMessageMetadata {
+  /** Set on an assistant reply that was cut off (client abort, model error): shown as incomplete. */
+  incomplete?: boolean;
+  /** Epoch ms. */
+  created_at?: number;
+}
+export type ChatMessage = UIMessage<ChatMessageMetadata>;
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  /** Epoch ms of the last message. */
+  updated_at: number;
+}
+export interface Conversation extends ConversationSummary {
+  messages: ChatMessage[];
+}
+
+export interface Usage {
+  used: number;
+  remaining: number;
+  budget: number;
+  resets_at: string;
+}
+
+export interface SessionUser {
+  id: string;
+  name: string;
+}
+export interface SessionInfo {
+  user: SessionUser | null;
+  dev_signin: boolean;
+}
+
+export interface Health {
+  status: "ok" | "degraded";
+  store: "memory" | "redis";
+  /** Human label, e.g. "Offline demo model" or "gpt-5-mini via OpenAI". */
+  model: string;
+  provider: "gateway" | "openai" | "openai-compatible" | "offline";
+}
