@@ -33,6 +33,23 @@ test("logs the model and store in use once at start-up", async ({ app }) => {
   expect(app.output().match(/\[startup\]/g)).toHaveLength(1);
 });
 
+test("warns in production off Vercel when TRUSTED_PROXY_HOPS was left unset, not when it is set", async () => {
+  const unset = await startApp({ TRUSTED_PROXY_HOPS: "" });
+  try {
+    await expect.poll(() => unset.output()).toContain("[startup] model:");
+    expect(unset.output()).toContain("[startup] TRUSTED_PROXY_HOPS is not set");
+  } finally {
+    await unset.stop();
+  }
+  const set = await startApp({ TRUSTED_PROXY_HOPS: "1" });
+  try {
+    await expect.poll(() => set.output()).toContain("[startup] model:");
+    expect(set.output()).not.toContain("TRUSTED_PROXY_HOPS");
+  } finally {
+    await set.stop();
+  }
+});
+
 test("starts with a copied .env.example (blank means unset) on the embedded defaults", async () => {
   const env: Record<string, string> = {};
   for (const line of readFileSync(".env.example", "utf8").split("\n")) {

@@ -49,6 +49,9 @@ export interface RedisStack {
   stopRedis(): Promise<void>;
   /** Starts redis-server again on the same port (empty dataset); the endpoint reconnects by itself. */
   startRedis(): Promise<void>;
+  /** Freezes redis-server (SIGSTOP): every store call hangs until resumeRedis(). */
+  pauseRedis(): void;
+  resumeRedis(): void;
   /** FLUSHALL through the endpoint (handy in beforeEach). */
   flushAll(): Promise<void>;
   /** Stops both. Safe to call twice. */
@@ -85,6 +88,8 @@ export async function startRedisStack(opts: RedisStackOptions = {}): Promise<Red
     restToken: rest.token,
     stopRedis: () => redis.stop(),
     startRedis: () => redis.start(),
+    pauseRedis: () => redis.pause(),
+    resumeRedis: () => redis.resume(),
     flushAll: async () => {
       const res = await fetch(rest.url, {
         method: "POST",

@@ -26,6 +26,10 @@ export interface RedisServerProcess {
   stop(): Promise<void>;
   /** (Re)starts the server on the same port. No-op when running. */
   start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open and every command hangs, as on a stuck server. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
 }
 
 /** Asks the OS for a currently free TCP port on 127.0.0.1. */
@@ -144,7 +148,12 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
     get running() {
       return child !== null;
     },
-    stop,
+    stop: async () => {
+      child?.kill("SIGCONT"); // a frozen process can't handle SIGTERM
+      await stop();
+    },
     start,
+    pause: () => void child?.kill("SIGSTOP"),
+    resume: () => void child?.kill("SIGCONT"),
   };
 }

@@ -1,0 +1,119 @@
+// The limits hold in the conditions they exist for: a flood on a saturated server, and a dripping client.
+import { connect } from "node:net";
+import { type AppServer, startApp } from "../test/support/app-server";
+import { chatBody, newId } from "../test/support/chat-body";
+import { expect, test } from "../test/support/e2e";
+import { type RedisStack, startRedisStack } from "../test/support/redis";
+import { roomInWindow } from "../test/support/windows";
+
+function chat(app: AppServer, ip: string, id = newId("flood")) {
+  return fetch(`${app.url}/api/chat/message`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": ip },
+    body: chatBody(id, "hello"),
+  });
+}
+
+async function outcome(response: Response) {
+  await response.arrayBuffer();
+  return { status: response.status, rateLimit: response.headers.get("ratelimit") };
+}
+
+test.describe("a flood on real Redis", () => {
+  let stack: RedisStack;
+  let app: AppServer;
+  test.beforeAll(async () => {
+    stack = await startRedisStack();
+    app = await startApp({
+      UPSTASH_REDIS_REST_URL: stack.restUrl,
+      UPSTASH_REDIS_REST_TOKEN: stack.restToken,
+      OFFLINE_MODEL_DELAY_MS: "0",
+      CHAT_MAX_CONCURRENT_STREAMS: "0",
+    });
+  });
+  test.afterAll(async () => {
+    await app?.stop();
+    await stack?.stop();
+  });
+
+  test("250 other addresses at once don't open the victim's limit: exactly 5, every answer with RateLimit", async () => {
+    test.setTimeout(90_000);
+    await roomInWindow(60, 20_000);
+    const others = Array.from({ length: 250 }, (_, i) =>
+      chat(app, `100.70.${i >> 8}.${i & 255}`).then(outcome),
+    );
+    const victim = Array.from({ length: 50 }, () => chat(app, "198.51.100.99").then(outcome));
+    const [otherResults, victimResults] = await Promise.all([Promise.all(others), Promise.all(victim)]);
+    const all = [...otherResults, ...victimResults];
+    expect(all.filter((r) => r.status >= 500)).toEqual([]);
+    expect(victimResults.filter((r) => r.status === 200)).toHaveLength(5);
+    expect(all.filter((r) => !r.rateLimit)).toEqual([]);
+    expect(app.output()).not.toContain("Redis unavailable");
+  });
+
+  test("300 parallel requests from one address: exactly 5", async () => {
+    test.setTimeout(90_000);
+    await roomInWindow(60, 20_000);
+    const results = await Promise.all(
+      Array.from({ length: 300 }, () => chat(app, "198.51.100.98").then(outcome)),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(5);
+    expect(results.filter((r) => r.status !== 200 && r.status !== 429)).toEqual([]);
+  });
+});
+
+test.describe("a client that drips its body", () => {
+  let app: AppServer;
+  test.beforeAll(async () => {
+    app = await startApp({ RATE_LIMIT_CHAT_PER_MIN: "1" });
+  });
+  test.afterAll(() => app?.stop());
+
+  /** Opens a raw connection, sends the head and then one byte every 500 ms; resolves when the server closes it. */
+  function drip(ip: string, timeoutMs: number) {
+    const url = new URL(app.url);
+    const started = Date.now();
+    return new Promise<{ head: string; closedAfterMs: number }>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname);
+      let received = "";
+      let timer: ReturnType<typeof setInterval> | undefined;
+      socket.on("connect", () => {
+        socket.write(
+          `POST /api/chat/message HTTP/1.1\r\nHost: ${url.host}\r\ncontent-type: application/json\r\n` +
+            `x-forwarded-for: ${ip}\r\ncontent-length: 4000\r\n\r\n{`,
+        );
+        timer = setInterval(() => socket.write(" "), 500);
+      });
+      socket.on("data", (data) => {
+        received += data.toString("latin1");
+      });
+      socket.on("error", () => {});
+      socket.on("close", () => {
+        clearInterval(timer);
+        resolve({ head: received, closedAfterMs: Date.now() - started });
+      });
+      setTimeout(() => {
+        clearInterval(timer);
+        socket.destroy();
+        reject(new Error(`connection still open after ${timeoutMs} ms; received: ${received.slice(0, 200)}`));
+      }, timeoutMs);
+    });
+  }
+
+  test("is refused at once when it is already limited, and its connection is closed", async () => {
+    const ip = "198.51.100.97";
+    await roomInWindow(60, 15_000);
+    expect((await outcome(await chat(app, ip))).status).toBe(200);
+    expect((await outcome(await chat(app, ip))).status).toBe(429);
+    const { head, closedAfterMs } = await drip(ip, 20_000);
+    expect(head).toMatch(/^HTTP\/1\.1 429/);
+    expect(closedAfterMs).toBeLessThan(5_000);
+  });
+
+  test("is cut off with 408 after the body time limit when it is not limited", async () => {
+    test.setTimeout(60_000);
+    const { head, closedAfterMs } = await drip("198.51.100.96", 30_000);
+    expect(head).toMatch(/^HTTP\/1\.1 408/);
+    expect(closedAfterMs).toBeLessThan(20_000);
+  });
+});

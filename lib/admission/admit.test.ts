@@ -1,0 +1,88 @@
+// The admission step when Redis fails: local limits seeded from what Redis said, and nothing left behind.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { POST as chatPost } from "@/app/api/chat/message/route";
+import { chatBody, configureApp, newId, requestFor, streamedText, userToken } from "@/test/support/app";
+import { type RedisStack, startRedisStack } from "@/test/support/redis";
+import { roomInWindow } from "@/test/support/windows";
+import { reportStoreSuccess } from "../resilience/store-health";
+import { services } from "../services";
+import { admissionKeys } from "./budget";
+
+describe("admission while Redis fails", () => {
+  let stack: RedisStack;
+  beforeAll(async () => {
+    stack = await startRedisStack();
+  });
+  afterAll(() => stack?.stop());
+  beforeEach(async () => {
+    await stack.startRedis(); // a no-op when it is running
+    // The REST endpoint reconnects to a restarted redis-server by itself, within a moment.
+    await expect
+      .poll(
+        () =>
+          stack.flushAll().then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 5_000 },
+      )
+      .toBe(true);
+    configureApp({
+      UPSTASH_REDIS_REST_URL: stack.restUrl,
+      UPSTASH_REDIS_REST_TOKEN: stack.restToken,
+      RATE_LIMIT_TIMEOUT_MS: "200",
+    });
+    reportStoreSuccess();
+  });
+
+  const send = async (caller: { bearer: string }) => {
+    const response = await chatPost(
+      requestFor("/api/chat/message", caller, { body: chatBody(newId(), "hi") }),
+    );
+    if (response.ok) await streamedText(response);
+    return response.status;
+  };
+
+  it("continues from what Redis counted: an identity gets its limit once, not once more per instance", async () => {
+    await roomInWindow(60, 10_000);
+    const caller = { bearer: await userToken(`seeded-${newId()}`) };
+    for (let i = 0; i < 3; i++) expect(await send(caller)).toBe(200);
+    await stack.stopRedis();
+    const during = [];
+    for (let i = 0; i < 5; i++) during.push(await send(caller));
+    expect(during).toEqual([200, 200, 429, 429, 429]);
+  });
+
+  it("in fail-closed mode answers 503 instead of deciding locally", async () => {
+    configureApp({
+      UPSTASH_REDIS_REST_URL: stack.restUrl,
+      UPSTASH_REDIS_REST_TOKEN: stack.restToken,
+      RATE_LIMIT_TIMEOUT_MS: "200",
+      RATE_LIMIT_FAIL_MODE: "closed",
+    });
+    await stack.stopRedis();
+    expect(await send({ bearer: await userToken("closed") })).toBe(503);
+  });
+
+  it("gives back what a late store answer took (its lease) once it arrives", async () => {
+    configureApp({
+      UPSTASH_REDIS_REST_URL: stack.restUrl,
+      UPSTASH_REDIS_REST_TOKEN: stack.restToken,
+      RATE_LIMIT_TIMEOUT_MS: "200",
+      CHAT_MAX_CONCURRENT_STREAMS: "2",
+    });
+    const user = `late-${newId()}`;
+    stack.pauseRedis();
+    try {
+      expect(await send({ bearer: await userToken(user) })).toBe(200);
+    } finally {
+      stack.resumeRedis();
+    }
+    const redis = services().redis;
+    if (!redis) throw new Error("no redis");
+    const leases = admissionKeys.leases(`user:${user}`);
+    await expect.poll(() => redis.zcard(leases), { timeout: 5_000 }).toBe(0);
+    // The late admission did count in the windows: the message was answered.
+    expect(await redis.get(`rl:chat:min:user:${user}:${Math.floor(Date.now() / 60_000)}`)).toBe(1);
+  });
+});

@@ -1,0 +1,229 @@
+// What an attacker tries against the chat route's limits: timing, parallel spending, other people's data.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { POST as chatPost } from "@/app/api/chat/message/route";
+import { DELETE as conversationDelete, GET as conversationGet } from "@/app/api/conversations/[id]/route";
+import { GET as conversationsGet } from "@/app/api/conversations/route";
+import { GET as usageGet } from "@/app/api/usage/route";
+import { services } from "@/lib/services";
+import {
+  type Caller,
+  chatBody,
+  configureApp,
+  guestCookieSet,
+  newId,
+  requestFor,
+  streamedText,
+  userToken,
+} from "../support/app";
+import type { SuiteBackend } from "./chat-suite";
+
+const params = (id: string) => ({ params: Promise.resolve({ id }) });
+const HOUR = 3_600_000;
+
+export function defineAttacksSuite(backend: SuiteBackend): void {
+  describe(`attacks on the limits (${backend.name})`, () => {
+    let env: Record<string, string> = {};
+    const configure = (overrides: Record<string, string> = {}) => configureApp({ ...env, ...overrides });
+    beforeAll(async () => {
+      env = await backend.setup();
+    });
+    afterAll(async () => {
+      await backend.teardown?.();
+    });
+    beforeEach(async () => {
+      await backend.beforeEach?.();
+      configure();
+      vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+      vi.setSystemTime((Math.floor(Date.now() / HOUR) + 1) * HOUR + 1_000);
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    const send = (caller: Caller, id: string, text = "hello", messageId?: string) =>
+      chatPost(requestFor("/api/chat/message", caller, { body: chatBody(id, text, { messageId }) }));
+    const drain = async (response: Response) => {
+      if (response.ok) await streamedText(response);
+      else await response.arrayBuffer();
+      return response.status;
+    };
+
+    it("a burst from one identity admits exactly the limit, and the refusals spend nothing of the hour", async () => {
+      const caller = { bearer: await userToken(`burst-${newId()}`) };
+      const statuses = await Promise.all(
+        Array.from({ length: 100 }, () => send(caller, newId()).then(drain)),
+      );
+      expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+      expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+      const last = await send(caller, newId());
+      const body = await last.json();
+      // Refused by the minute, told a minute's wait — never the hour's.
+      expect(body).toMatchObject({ scope: "user", layer: "min" });
+      expect(body.retry_after_seconds).toBeLessThanOrEqual(60);
+      // The next minute has its 5 again: the 95 refusals left the hour layer at 5 of 60.
+      vi.setSystemTime(Date.now() + 60_000);
+      const next = await Promise.all(Array.from({ length: 5 }, () => send(caller, newId()).then(drain)));
+      expect(next).toEqual([200, 200, 200, 200, 200]);
+    });
+
+    it("a refusal just before a window's end takes nothing from the next window", async () => {
+      configure({ RATE_LIMIT_CHAT_PER_MIN: "1", RATE_LIMIT_CHAT_PER_HOUR: "2" });
+      const caller = { bearer: await userToken(`edge-${newId()}`) };
+      const hourEnd = (Math.floor(Date.now() / HOUR) + 1) * HOUR;
+      vi.setSystemTime(hourEnd - 30_000);
+      expect(await drain(await send(caller, newId()))).toBe(200);
+      // Refused by the minute at the hour's last moment, and the clock crosses into the next hour while
+      // the store answers (a store round trip is when it can happen): nothing may land in the new hour.
+      vi.setSystemTime(hourEnd - 5);
+      const realFetch = globalThis.fetch;
+      vi.stubGlobal("fetch", async (...args: Parameters<typeof fetch>) => {
+        const response = await realFetch(...args);
+        vi.setSystemTime(Math.max(Date.now(), hourEnd + 5));
+        return response;
+      });
+      try {
+        expect(await drain(await send(caller, newId()))).toBe(429);
+      } finally {
+        vi.unstubAllGlobals();
+      }
+      vi.setSystemTime(Math.max(Date.now(), hourEnd + 5));
+      // The new hour holds exactly 2, one per minute.
+      const admitted: number[] = [];
+      for (let minute = 0; minute < 3; minute++) {
+        vi.setSystemTime(hourEnd + 1_000 + minute * 60_000);
+        admitted.push(await drain(await send(caller, newId())));
+      }
+      expect(admitted).toEqual([200, 200, 429]);
+    });
+
+    it("refusals by the concurrency cap count against no layer", async () => {
+      configure({ CHAT_MAX_CONCURRENT_STREAMS: "2", OFFLINE_MODEL_DELAY_MS: "30" });
+      const caller = { bearer: await userToken(`streams-${newId()}`) };
+      const running = [await send(caller, newId()), await send(caller, newId())];
+      expect(running.map((r) => r.status)).toEqual([200, 200]);
+      for (let i = 0; i < 3; i++) {
+        const refused = await send(caller, newId());
+        expect(refused.status).toBe(429);
+        expect(await refused.json()).toMatchObject({ scope: "concurrency" });
+      }
+      await Promise.all(running.map((r) => streamedText(r)));
+      // 2 of the minute's 5 were used: 3 more are admitted, as the concurrency 429s promised.
+      for (let i = 0; i < 3; i++) expect(await drain(await send(caller, newId()))).toBe(200);
+      const refused = await send(caller, newId());
+      expect(await refused.json()).toMatchObject({ scope: "user", layer: "min" });
+    });
+
+    it("another website's requests are refused before they count: the visitor keeps their messages", async () => {
+      configure({ RATE_LIMIT_CHAT_PER_MIN: "2" });
+      const ip = "198.51.100.70";
+      const foreign: Record<string, string>[] = [
+        { "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors" },
+        { "sec-fetch-site": "same-site" },
+        { origin: "https://evil.example" },
+      ];
+      for (const headers of foreign) {
+        for (let i = 0; i < 3; i++) {
+          const response = await chatPost(
+            requestFor("/api/chat/message", { ip, headers }, { body: "x", contentType: "text/plain" }),
+          );
+          expect(response.status).toBe(403);
+          expect((await response.json()).error).toBe("forbidden");
+        }
+      }
+      for (let i = 0; i < 3; i++) {
+        const notJson = await chatPost(
+          requestFor("/api/chat/message", { ip }, { body: "x", contentType: "text/plain" }),
+        );
+        expect(notJson.status).toBe(415);
+      }
+      const sameSite = { ip, headers: { "sec-fetch-site": "same-origin", origin: "http://localhost" } };
+      expect(await drain(await send(sameSite, newId()))).toBe(200);
+      expect(await drain(await send({ ip }, newId()))).toBe(200);
+    });
+
+    it("conversations are never owned by an address: a cookieless neighbour sees and changes nothing", async () => {
+      configure({ TRUSTED_PROXY_HOPS: "0" }); // everyone shares the `unknown` address
+      const aliceId = newId("a");
+      const first = await send({}, aliceId, "A's private question about my diagnosis");
+      expect(first.status).toBe(200);
+      const cookie = guestCookieSet(first);
+      expect(cookie).toBeTruthy();
+      await streamedText(first);
+      const alice: Caller = { guest: cookie };
+      const stranger: Caller = {};
+      expect((await conversationsGet(requestFor("/api/conversations", stranger))).status).toBe(401);
+      expect(
+        (await conversationGet(requestFor(`/api/conversations/${aliceId}`, stranger), params(aliceId)))
+          .status,
+      ).toBe(401);
+      const del = requestFor(`/api/conversations/${aliceId}`, stranger, { method: "DELETE" });
+      expect((await conversationDelete(del, params(aliceId))).status).toBe(401);
+      // Posting into it: a new guest session, not Alice's: the id is taken.
+      expect((await send(stranger, aliceId, "let me in")).status).toBe(404);
+      const own = await conversationGet(requestFor(`/api/conversations/${aliceId}`, alice), params(aliceId));
+      expect(own.status).toBe(200);
+      expect(JSON.stringify(await own.json())).toContain("private question");
+      const list = await (await conversationsGet(requestFor("/api/conversations", alice))).json();
+      expect(list.conversations.map((c: { id: string }) => c.id)).toEqual([aliceId]);
+    });
+
+    it("parallel messages can never spend more than the day's budget", async () => {
+      configure({
+        CHAT_DAILY_TOKEN_BUDGET: "3000",
+        RATE_LIMIT_CHAT_PER_MIN: "100",
+        CHAT_MAX_CONCURRENT_STREAMS: "0",
+      });
+      const spender = `spender-${newId()}`;
+      const caller = { bearer: await userToken(spender) };
+      const long = "word ".repeat(1_500); // 7,500 characters
+      const statuses = await Promise.all(
+        Array.from({ length: 5 }, () => send(caller, newId(), long).then(drain)),
+      );
+      expect(statuses).toContain(200);
+      expect(statuses).toContain(402);
+      // Into one conversation with a long history, in parallel: each reservation counts that history.
+      const id = newId();
+      expect(await drain(await send(caller, id, "start"))).not.toBe(500);
+      await Promise.all(Array.from({ length: 4 }, () => send(caller, id, long).then(drain)));
+      // What was really billed (GET /api/usage never shows more than the budget, so read the store).
+      const billed = await services().admission.primary.usageOf(`user:${spender}`, Date.now());
+      expect(billed.used).toBeGreaterThan(0);
+      expect(billed.used).toBeLessThanOrEqual(3000);
+      expect((await (await usageGet(requestFor("/api/usage", caller))).json()).budget).toBe(3000);
+      // A single message whose prompt alone can't be paid is refused before the model is called.
+      const euros = "€".repeat(7_900); // 23,700 bytes: more tokens than the whole budget
+      expect((await send({ bearer: await userToken(`big-${newId()}`) }, newId(), euros)).status).toBe(402);
+    });
+
+    it("a retried send with the same message id is not stored twice and costs nothing", async () => {
+      const caller = { bearer: await userToken(`retry-${newId()}`) };
+      const id = newId();
+      const messageId = newId("m");
+      expect(await drain(await send(caller, id, "only once", messageId))).toBe(200);
+      const again = await send(caller, id, "only once", messageId);
+      expect(again.status).toBe(409);
+      expect((await again.json()).error).toBe("conflict");
+      const stored = await (
+        await conversationGet(requestFor(`/api/conversations/${id}`, caller), params(id))
+      ).json();
+      expect(stored.messages.filter((m: { role: string }) => m.role === "user")).toHaveLength(1);
+      // The 409 took nothing: 4 of the minute's 5 remain.
+      for (let i = 0; i < 4; i++) expect(await drain(await send(caller, newId()))).toBe(200);
+    });
+
+    it("a 429 answered from the local cache lists every layer in RateLimit-Policy", async () => {
+      configure({ RATE_LIMIT_CHAT_PER_MIN: "1" });
+      const caller = { ip: "198.51.100.80" };
+      expect(await drain(await send(caller, newId()))).toBe(200);
+      const fromStore = await send(caller, newId());
+      const fromCache = await send(caller, newId());
+      for (const response of [fromStore, fromCache]) {
+        expect(response.status).toBe(429);
+        expect(response.headers.get("ratelimit-policy")).toBe(
+          '"min";q=1;w=60, "hour";q=60;w=3600, "ip-min";q=30;w=60',
+        );
+        expect(response.headers.get("ratelimit")).toMatch(/^"min";r=0;t=\d+$/);
+      }
+    });
+  });
+}
