@@ -1,9 +1,9 @@
 // The one place the process-wide services are built from the config: Redis, store, admission, model.
 import { Redis } from "@upstash/redis";
-import { MemoryAdmissionBackend } from "./admission/memory-backend";
+import { MemoryAdmissionBackend } from "./admission/memory";
 import { PendingUsage } from "./admission/pending-usage";
 import { planTable } from "./admission/plans";
-import { RedisAdmissionBackend } from "./admission/redis-backend";
+import { RedisAdmissionBackend } from "./admission/redis";
 import type { PlanLimits } from "./admission/types";
 import { type ChatModelInfo, selectChatModel } from "./ai/model";
 import { type Config, getConfig } from "./config";

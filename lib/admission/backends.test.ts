@@ -6,8 +6,8 @@ import { MemoryChatStore } from "../store/memory";
 import { RedisChatStore } from "../store/redis";
 import { defineAdmissionContract } from "./backend-contract";
 import { admissionKeys } from "./budget";
-import { MemoryAdmissionBackend } from "./memory-backend";
-import { RedisAdmissionBackend } from "./redis-backend";
+import { MemoryAdmissionBackend } from "./memory";
+import { RedisAdmissionBackend } from "./redis";
 
 {
   let conversations = new MemoryChatStore();

@@ -6,7 +6,7 @@
  * (parallel requests saw the inflated counts, refunds landed in the next window) and a second round trip.
  * Here every check runs first and the request takes all or nothing: a refusal leaves no trace. The window
  * counters keep @upstash/ratelimit's fixedWindow layout (`<prefix>:<identifier>:<bucket>`, INCR + PEXPIRE),
- * so the library's own `getRemaining` reads them. lib/admission/memory-backend.ts is the same logic in memory;
+ * so the library's own `getRemaining` reads them. lib/admission/memory.ts is the same logic in memory;
  * test/admission/backend-contract.ts runs the same cases against both.
  *
  * KEYS: 1 plan, 2 leases (zset), 3 reservations (hash), 4 usage, 5 conversation owner, 6 meta, 7 messages,

@@ -3,7 +3,7 @@ import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisStack, startRedisStack } from "@/test/support/redis";
-import { RedisAdmissionBackend } from "../admission/redis-backend";
+import { RedisAdmissionBackend } from "../admission/redis";
 import { parseConfig } from "../config";
 import { bucketOf, chatLayers, checksFor, layerPrefix, windowEnd, windowKey } from "./layers";
 

@@ -1,5 +1,6 @@
 // Admission in one process's memory: the store on a laptop, and every instance's local limits while Redis is down.
 import { type LayerState, limitOf, windowEnd, windowKey } from "../ratelimit/layers";
+import { MemoryWindows } from "../ratelimit/memory-windows";
 import type { MemoryChatStore } from "../store/memory";
 import type { ChatMessage } from "../store/types";
 import {
@@ -21,14 +22,6 @@ import type {
   UsageState,
 } from "./types";
 
-/** Admissions between two sweeps of expired windows. */
-const SWEEP_EVERY = 10_000;
-
-interface Window {
-  count: number;
-  resetAt: number;
-}
-
 interface Lease {
   expiresAt: number;
   reserved: number;
@@ -45,20 +38,17 @@ export interface MemoryAdmissionOptions {
 
 /**
  * Checks everything, then takes everything or nothing, with no await in between: atomic in one process, as
- * the Redis script is across instances (lib/admission/redis-script.ts). Timer-free (a timer per key kept
- * Next's request context alive: ~30 KB per IP); windows expire lazily and are swept past a key cap.
+ * the Redis script is across instances (./redis-scripts.ts).
  */
 export class MemoryAdmissionBackend implements AdmissionBackend {
   readonly kind = "memory" as const;
-  private readonly windows = new Map<string, Window>();
+  private readonly windows: MemoryWindows;
   private readonly leases = new Map<string, Map<string, Lease>>();
   private readonly usage = new Map<string, number>();
   private usageDay = "";
-  private readonly maxKeys: number;
-  private opsSinceSweep = 0;
 
   constructor(private readonly options: MemoryAdmissionOptions) {
-    this.maxKeys = options.maxKeys ?? 300_000;
+    this.windows = new MemoryWindows(options.maxKeys);
   }
 
   /** How many windows are held (diagnostics and tests). */
@@ -81,8 +71,7 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
       const limit = limitOf(check.layer, limits);
       if (limit <= 0) return [];
       const key = windowKey(check, now);
-      const window = this.windows.get(key);
-      const used = window && window.resetAt > now ? window.count : 0;
+      const used = this.windows.count(key, now);
       const state: LayerState = {
         ...check,
         limit,
@@ -133,11 +122,9 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     if (refusals.length > 0) return { admitted: false, plan, layers: counted.map((c) => c.state), refusals };
 
     for (const { key, used, state } of counted) {
-      this.windows.delete(key); // re-inserted: the Map stays in window-start order, which the cap evicts by
-      this.windows.set(key, { count: used + 1, resetAt: state.resetAt });
+      this.windows.set(key, used + 1, state.resetAt, now);
       state.remaining = Math.max(0, state.limit - used - 1);
     }
-    this.housekeeping(now);
     if (grant.leased) {
       live.set(req.leaseId, { expiresAt: now + LEASE_MS, reserved: grant.reserved });
       this.leases.set(req.limitKey, live);
@@ -185,16 +172,11 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
    */
   observe(result: AdmissionResult & { admitted: true }, limitKey: string, now: number): void {
     for (const state of result.layers) {
-      const key = windowKey(state, now);
-      const used = state.limit - state.remaining;
-      const window = this.windows.get(key);
-      if (!window || window.resetAt <= now) this.windows.set(key, { count: used, resetAt: state.resetAt });
-      else window.count = Math.max(window.count, used);
+      this.windows.raise(windowKey(state, now), state.limit - state.remaining, state.resetAt, now);
     }
     const day = utcDay(now);
     const key = admissionKeys.usage(limitKey, day);
     this.usage.set(key, Math.max(this.usageOn(key, day), result.usedTokens));
-    this.housekeeping(now);
   }
 
   private release(limitKey: string, leaseId: string): void {
@@ -217,21 +199,5 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
       this.usageDay = day;
     }
     return this.usage.get(key) ?? 0;
-  }
-
-  private housekeeping(now: number): void {
-    this.opsSinceSweep += 1;
-    if (this.opsSinceSweep < SWEEP_EVERY && this.windows.size <= this.maxKeys) return;
-    this.opsSinceSweep = 0;
-    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
-    // Still over the cap (a flood of live identifiers): forget the oldest windows rather than run out of
-    // memory. Those identifiers start a fresh window — briefly more lenient, never a crash.
-    const excess = this.windows.size - Math.floor(this.maxKeys * 0.9);
-    if (excess <= 0 || this.windows.size <= this.maxKeys) return;
-    let dropped = 0;
-    for (const key of this.windows.keys()) {
-      if (dropped++ >= excess) break;
-      this.windows.delete(key);
-    }
   }
 }
