@@ -1,18 +1,10 @@
 // The limits hold in the conditions they exist for: a flood on a saturated server, and a dripping client.
 import { connect } from "node:net";
 import { type AppServer, startApp } from "../test/support/app-server";
-import { chatBody, newId } from "../test/support/chat-body";
-import { expect, test } from "../test/support/e2e";
-import { type RedisStack, startRedisStack } from "../test/support/redis";
+import { expect, postChat, test, useRedisBackedApp } from "../test/support/e2e";
 import { roomInWindow } from "../test/support/windows";
 
-function chat(app: AppServer, ip: string, id = newId("flood")) {
-  return fetch(`${app.url}/api/chat/message`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-forwarded-for": ip },
-    body: chatBody(id, "hello"),
-  });
-}
+const chat = (app: AppServer, ip: string) => postChat(app, ip);
 
 async function outcome(response: Response) {
   await response.arrayBuffer();
@@ -20,42 +12,28 @@ async function outcome(response: Response) {
 }
 
 test.describe("a flood on real Redis", () => {
-  let stack: RedisStack;
-  let app: AppServer;
-  test.beforeAll(async () => {
-    stack = await startRedisStack();
-    app = await startApp({
-      UPSTASH_REDIS_REST_URL: stack.restUrl,
-      UPSTASH_REDIS_REST_TOKEN: stack.restToken,
-      OFFLINE_MODEL_DELAY_MS: "0",
-      CHAT_MAX_CONCURRENT_STREAMS: "0",
-    });
-  });
-  test.afterAll(async () => {
-    await app?.stop();
-    await stack?.stop();
-  });
+  const ctx = useRedisBackedApp({ CHAT_MAX_CONCURRENT_STREAMS: "0" });
 
   test("250 other addresses at once don't open the victim's limit: exactly 5, every answer with RateLimit", async () => {
     test.setTimeout(90_000);
     await roomInWindow(60, 20_000);
     const others = Array.from({ length: 250 }, (_, i) =>
-      chat(app, `100.70.${i >> 8}.${i & 255}`).then(outcome),
+      chat(ctx.app, `100.70.${i >> 8}.${i & 255}`).then(outcome),
     );
-    const victim = Array.from({ length: 50 }, () => chat(app, "198.51.100.99").then(outcome));
+    const victim = Array.from({ length: 50 }, () => chat(ctx.app, "198.51.100.99").then(outcome));
     const [otherResults, victimResults] = await Promise.all([Promise.all(others), Promise.all(victim)]);
     const all = [...otherResults, ...victimResults];
     expect(all.filter((r) => r.status >= 500)).toEqual([]);
     expect(victimResults.filter((r) => r.status === 200)).toHaveLength(5);
     expect(all.filter((r) => !r.rateLimit)).toEqual([]);
-    expect(app.output()).not.toContain("Redis unavailable");
+    expect(ctx.app.output()).not.toContain("Redis unavailable");
   });
 
   test("300 parallel requests from one address: exactly 5", async () => {
     test.setTimeout(90_000);
     await roomInWindow(60, 20_000);
     const results = await Promise.all(
-      Array.from({ length: 300 }, () => chat(app, "198.51.100.98").then(outcome)),
+      Array.from({ length: 300 }, () => chat(ctx.app, "198.51.100.98").then(outcome)),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(5);
     expect(results.filter((r) => r.status !== 200 && r.status !== 429)).toEqual([]);

@@ -1,6 +1,5 @@
 // 1,000 concurrent anonymous clients on the chat route: no 5xx, and health keeps answering meanwhile.
-import { chatBody } from "../test/support/chat-body";
-import { expect, test } from "../test/support/e2e";
+import { expect, postChat, test } from "../test/support/e2e";
 
 test.use({ appEnv: { OFFLINE_MODEL_DELAY_MS: "0" } });
 
@@ -31,12 +30,7 @@ test("1,000 concurrent anonymous clients: every answer 200 or 429, health alive 
   // 100 addresses x 10 clients: each address gets 5 replies and 5 refusals (or concurrency refusals).
   const statuses = await Promise.all(
     Array.from({ length: clients }, async (_, i) => {
-      const id = `load-${i}`;
-      const res = await fetch(`${appUrl}/api/chat/message`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-forwarded-for": `100.64.${i % 100}.1` },
-        body: chatBody(id, `hi ${i}`),
-      });
+      const res = await postChat(appUrl, `100.64.${i % 100}.1`, { text: `hi ${i}` });
       const body = await res.text();
       if (res.status === 429) expect(JSON.parse(body)).toMatchObject({ error: "rate_limited" });
       return res.status;

@@ -1,8 +1,7 @@
 // Three `next start` instances share one Redis: 60 concurrent requests from one user admit exactly the limit.
 
 import { type AppServer, startApp } from "../test/support/app-server";
-import { chatBody } from "../test/support/chat-body";
-import { expect, test } from "../test/support/e2e";
+import { expect, postChat, test } from "../test/support/e2e";
 import { type RedisStack, startRedisStack } from "../test/support/redis";
 import { roomInWindow } from "../test/support/windows";
 
@@ -42,14 +41,9 @@ test.describe("limits across instances", () => {
     const statuses = await Promise.all(
       Array.from({ length: 60 }, async (_, i) => {
         const app = apps[i % apps.length] as AppServer;
-        const res = await fetch(`${app.url}/api/chat/message`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            cookie: cookie as string,
-            "x-forwarded-for": `198.51.100.${i % 200}`,
-          },
-          body: chatBody(`multi-${i}`, `hello ${i}`),
+        const res = await postChat(app, `198.51.100.${i % 200}`, {
+          text: `hello ${i}`,
+          headers: { cookie: cookie as string },
         });
         await res.arrayBuffer();
         return res.status;

@@ -1,20 +1,11 @@
 // Redis down or hung: every instance keeps enforcing the limits itself, replies still end, usage is billed later.
-
 import { type AppServer, startApp } from "../test/support/app-server";
-import { chatBody, newId } from "../test/support/chat-body";
-import { expect, test } from "../test/support/e2e";
-import { type RedisStack, startRedisStack } from "../test/support/redis";
+import { expect, postChat, test, useRedisBackedApp } from "../test/support/e2e";
 import { roomInWindow } from "../test/support/windows";
 
 const TIMEOUT_MS = 500;
 
-function chat(app: AppServer, ip: string, text = "hello") {
-  return fetch(`${app.url}/api/chat/message`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-forwarded-for": ip },
-    body: chatBody(newId(), text),
-  });
-}
+const chat = (app: AppServer, ip: string) => postChat(app, ip);
 
 /** Two clients of one identity sending back to back for `ms`: how many replies they got. */
 async function hammer(app: AppServer, ip: string, ms: number): Promise<{ admitted: number; sent: number }> {
@@ -35,26 +26,15 @@ async function hammer(app: AppServer, ip: string, ms: number): Promise<{ admitte
 }
 
 test.describe("Redis outage, fail-open", () => {
-  let stack: RedisStack;
-  let app: AppServer;
-  test.beforeAll(async () => {
-    stack = await startRedisStack();
-    app = await startApp({
-      UPSTASH_REDIS_REST_URL: stack.restUrl,
-      UPSTASH_REDIS_REST_TOKEN: stack.restToken,
-      RATE_LIMIT_TIMEOUT_MS: String(TIMEOUT_MS),
-      OFFLINE_MODEL_DELAY_MS: "0",
-      CHAT_MAX_CONCURRENT_STREAMS: "0",
-      CHAT_DAILY_TOKEN_BUDGET: "1000000",
-    });
-  });
-  test.afterAll(async () => {
-    await app?.stop();
-    await stack?.stop();
+  const ctx = useRedisBackedApp({
+    RATE_LIMIT_TIMEOUT_MS: String(TIMEOUT_MS),
+    CHAT_MAX_CONCURRENT_STREAMS: "0",
+    CHAT_DAILY_TOKEN_BUDGET: "1000000",
   });
 
   test("Redis killed: one identity still gets at most its per-minute limit, and its usage is billed afterwards", async () => {
     test.setTimeout(90_000);
+    const { app, stack } = ctx;
     await roomInWindow(60, 20_000);
     await stack.stopRedis();
     const { admitted, sent } = await hammer(app, "198.51.100.120", 10_000);
@@ -78,6 +58,7 @@ test.describe("Redis outage, fail-open", () => {
 
   test("Redis hung (SIGSTOP): at most the limit, and no answer waits much longer than the timeout", async () => {
     test.setTimeout(90_000);
+    const { app, stack } = ctx;
     await roomInWindow(60, 20_000);
     stack.pauseRedis();
     try {
@@ -92,6 +73,7 @@ test.describe("Redis outage, fail-open", () => {
 
   test("replies admitted before Redis hangs still end: the stream closes without waiting for Redis", async () => {
     test.setTimeout(90_000);
+    const { stack } = ctx;
     const slowApp = await startApp({
       UPSTASH_REDIS_REST_URL: stack.restUrl,
       UPSTASH_REDIS_REST_TOKEN: stack.restToken,

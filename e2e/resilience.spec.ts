@@ -1,22 +1,13 @@
 // Faults against a production server: Redis killed and restarted, fail-closed mode, client abort mid-stream.
 
 import { type AppServer, startApp } from "../test/support/app-server";
-import { chatBody } from "../test/support/chat-body";
-import { expect, test } from "../test/support/e2e";
+import { expect, postChat, test, useRedisBackedApp } from "../test/support/e2e";
 import { startFakeOpenAI } from "../test/support/fake-openai";
-import { type RedisStack, startRedisStack } from "../test/support/redis";
 
 const TIMEOUT_MS = 500;
 
-function chatRequest(app: AppServer, ip: string, text = "hello", signal?: AbortSignal) {
-  const id = `r-${Math.random().toString(36).slice(2)}`;
-  return fetch(`${app.url}/api/chat/message`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-forwarded-for": ip },
-    body: chatBody(id, text),
-    signal,
-  });
-}
+const chatRequest = (app: AppServer, ip: string, text = "hello", signal?: AbortSignal) =>
+  postChat(app, ip, { text, signal });
 
 async function timed(app: AppServer, ip: string) {
   const started = performance.now();
@@ -30,28 +21,12 @@ async function health(app: AppServer) {
   return (await (await fetch(`${app.url}/api/health`)).json()) as { status: string };
 }
 
-/** A production server on a real Redis (through the REST endpoint) that the test can stop and restart. */
-function useRedisBackedApp(env: Record<string, string>) {
-  const handle = {} as { stack: RedisStack; app: AppServer };
-  test.beforeAll(async () => {
-    handle.stack = await startRedisStack();
-    handle.app = await startApp({
-      UPSTASH_REDIS_REST_URL: handle.stack.restUrl,
-      UPSTASH_REDIS_REST_TOKEN: handle.stack.restToken,
-      RATE_LIMIT_TIMEOUT_MS: String(TIMEOUT_MS),
-      OFFLINE_MODEL_DELAY_MS: "0",
-      ...env,
-    });
-  });
-  test.afterAll(async () => {
-    await handle.app?.stop();
-    await handle.stack?.stop();
-  });
-  return handle;
-}
-
 test.describe("Redis outage, fail-open (default)", () => {
-  const ctx = useRedisBackedApp({ RATE_LIMIT_CHAT_PER_MIN: "3", CHAT_MAX_CONCURRENT_STREAMS: "0" });
+  const ctx = useRedisBackedApp({
+    RATE_LIMIT_TIMEOUT_MS: String(TIMEOUT_MS),
+    RATE_LIMIT_CHAT_PER_MIN: "3",
+    CHAT_MAX_CONCURRENT_STREAMS: "0",
+  });
 
   test("no 5xx and bounded latency while Redis is down; health degraded, then ok and limiting again", async () => {
     test.setTimeout(60_000);
@@ -99,7 +74,10 @@ test.describe("Redis outage, fail-open (default)", () => {
 });
 
 test.describe("Redis outage, fail-closed", () => {
-  const ctx = useRedisBackedApp({ RATE_LIMIT_FAIL_MODE: "closed" });
+  const ctx = useRedisBackedApp({
+    RATE_LIMIT_TIMEOUT_MS: String(TIMEOUT_MS),
+    RATE_LIMIT_FAIL_MODE: "closed",
+  });
 
   test("answers 503 JSON with Retry-After while Redis is down, and recovers", async () => {
     const { app, stack } = ctx;

@@ -1,5 +1,5 @@
 // What an attacker tries against the chat route's limits: timing, parallel spending, other people's data.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { POST as chatPost } from "@/app/api/chat/message/route";
 import { DELETE as conversationDelete, GET as conversationGet } from "@/app/api/conversations/[id]/route";
 import { GET as conversationsGet } from "@/app/api/conversations/route";
@@ -8,37 +8,20 @@ import { services } from "@/lib/services";
 import {
   type Caller,
   chatBody,
-  configureApp,
   guestCookieSet,
   newId,
   requestFor,
   streamedText,
   userToken,
 } from "../support/app";
-import type { SuiteBackend } from "./chat-suite";
+import { type SuiteBackend, useSuiteApp } from "./suite";
 
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
 const HOUR = 3_600_000;
 
 export function defineAttacksSuite(backend: SuiteBackend): void {
   describe(`attacks on the limits (${backend.name})`, () => {
-    let env: Record<string, string> = {};
-    const configure = (overrides: Record<string, string> = {}) => configureApp({ ...env, ...overrides });
-    beforeAll(async () => {
-      env = await backend.setup();
-    });
-    afterAll(async () => {
-      await backend.teardown?.();
-    });
-    beforeEach(async () => {
-      await backend.beforeEach?.();
-      configure();
-      vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
-      vi.setSystemTime((Math.floor(Date.now() / HOUR) + 1) * HOUR + 1_000);
-    });
-    afterEach(() => {
-      vi.useRealTimers();
-    });
+    const configure = useSuiteApp(backend);
 
     const send = (caller: Caller, id: string, text = "hello", messageId?: string) =>
       chatPost(requestFor("/api/chat/message", caller, { body: chatBody(id, text, { messageId }) }));
@@ -72,9 +55,9 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
       const hourEnd = (Math.floor(Date.now() / HOUR) + 1) * HOUR;
       vi.setSystemTime(hourEnd - 30_000);
       expect(await drain(await send(caller, newId()))).toBe(200);
-      // Refused by the minute at the hour's last moment, and the clock crosses into the next hour while
+      // Refused by the minute in the hour's last moments, and the clock crosses into the next hour while
       // the store answers (a store round trip is when it can happen): nothing may land in the new hour.
-      vi.setSystemTime(hourEnd - 5);
+      vi.setSystemTime(hourEnd - 2_000);
       const realFetch = globalThis.fetch;
       vi.stubGlobal("fetch", async (...args: Parameters<typeof fetch>) => {
         const response = await realFetch(...args);

@@ -1,4 +1,5 @@
 // The attacks suite on the embedded in-memory store.
 import { defineAttacksSuite } from "./attacks-suite";
+import { memoryBackend } from "./suite";
 
-defineAttacksSuite({ name: "memory", setup: async () => ({}) });
+defineAttacksSuite(memoryBackend);

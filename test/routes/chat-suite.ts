@@ -1,5 +1,5 @@
 // The route-level suite for /api/chat/message and friends; run once in memory and once on real Redis.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { POST as chatPost } from "@/app/api/chat/message/route";
 import { DELETE as conversationDelete, GET as conversationGet } from "@/app/api/conversations/[id]/route";
 import { GET as conversationsGet } from "@/app/api/conversations/route";
@@ -8,7 +8,6 @@ import { GET as usageGet } from "@/app/api/usage/route";
 import {
   type Caller,
   chatBody,
-  configureApp,
   guestCaller,
   newId,
   requestFor,
@@ -16,40 +15,13 @@ import {
   streamedText,
   userToken,
 } from "../support/app";
-
-export interface SuiteBackend {
-  name: string;
-  /** Extra env (e.g. the REST endpoint) and a per-test reset of shared state. */
-  setup(): Promise<Record<string, string>>;
-  beforeEach?(): Promise<void>;
-  teardown?(): Promise<void>;
-}
+import { type SuiteBackend, useSuiteApp } from "./suite";
 
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 export function defineChatRouteSuite(backend: SuiteBackend): void {
   describe(`chat routes (${backend.name})`, () => {
-    let env: Record<string, string> = {};
-    const configure = (overrides: Record<string, string> = {}) => configureApp({ ...env, ...overrides });
-
-    beforeAll(async () => {
-      env = await backend.setup();
-    });
-    afterAll(async () => {
-      await backend.teardown?.();
-    });
-    beforeEach(async () => {
-      await backend.beforeEach?.();
-      configure();
-      // Windows are aligned to the clock: each test starts 1 s into an hour of its own (the clock then runs
-      // on), so counts inside a minute or an hour never straddle a window's end by chance.
-      const nextHour = (Math.floor(Date.now() / 3_600_000) + 1) * 3_600_000;
-      vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
-      vi.setSystemTime(nextHour + 1_000);
-    });
-    afterEach(() => {
-      vi.useRealTimers();
-    });
+    const configure = useSuiteApp(backend);
 
     const send = (caller: Caller, conversationId: string, text = "hello there") =>
       chatPost(requestFor("/api/chat/message", caller, { body: chatBody(conversationId, text) }));

@@ -1,4 +1,5 @@
-// Route-level suite on the embedded defaults: in-memory store and limiter.
+// The chat route suite on the embedded defaults: in-memory store and limiter.
 import { defineChatRouteSuite } from "./chat-suite";
+import { memoryBackend } from "./suite";
 
-defineChatRouteSuite({ name: "memory", setup: async () => ({}) });
+defineChatRouteSuite(memoryBackend);

@@ -1,15 +1,5 @@
-// Route-level suite on real Redis through the project's Upstash-compatible REST endpoint.
-import { type RedisStack, startRedisStack } from "../support/redis";
+// The chat route suite on real Redis through the project's Upstash-compatible REST endpoint.
 import { defineChatRouteSuite } from "./chat-suite";
+import { redisBackend } from "./suite";
 
-let stack: RedisStack;
-
-defineChatRouteSuite({
-  name: "redis",
-  setup: async () => {
-    stack = await startRedisStack();
-    return { UPSTASH_REDIS_REST_URL: stack.restUrl, UPSTASH_REDIS_REST_TOKEN: stack.restToken };
-  },
-  beforeEach: () => stack.flushAll(),
-  teardown: () => stack?.stop(),
-});
+defineChatRouteSuite(redisBackend());

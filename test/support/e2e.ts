@@ -1,6 +1,8 @@
 // Playwright fixtures (a `next start` per worker with the spec's environment) and the chat page object.
 import { test as base, expect, type Page } from "@playwright/test";
 import { type AppServer, startApp } from "./app-server";
+import { chatBody, newId } from "./chat-body";
+import { type RedisStack, startRedisStack } from "./redis";
 
 export interface AppOptions {
   /** Environment for this spec file's server, e.g. short rate-limit windows. */
@@ -26,6 +28,50 @@ export const test = base.extend<{ appUrl: string }, AppOptions & { app: AppServe
 });
 
 export { expect } from "@playwright/test";
+
+export interface ChatRequestOptions {
+  text?: string;
+  conversationId?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** POST /api/chat/message as a client at `ip` (the X-Forwarded-For our one trusted proxy would write). */
+export function postChat(
+  app: AppServer | string,
+  ip: string,
+  options: ChatRequestOptions = {},
+): Promise<Response> {
+  const url = typeof app === "string" ? app : app.url;
+  return fetch(`${url}/api/chat/message`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": ip, ...options.headers },
+    body: chatBody(options.conversationId ?? newId(), options.text ?? "hello"),
+    signal: options.signal,
+  });
+}
+
+/**
+ * A `next start` on real Redis (through the REST endpoint) for the describe block it is called in; the test
+ * can stop, restart, pause and resume redis-server through `stack`.
+ */
+export function useRedisBackedApp(env: Record<string, string> = {}): { stack: RedisStack; app: AppServer } {
+  const handle = {} as { stack: RedisStack; app: AppServer };
+  test.beforeAll(async () => {
+    handle.stack = await startRedisStack();
+    handle.app = await startApp({
+      UPSTASH_REDIS_REST_URL: handle.stack.restUrl,
+      UPSTASH_REDIS_REST_TOKEN: handle.stack.restToken,
+      OFFLINE_MODEL_DELAY_MS: "0",
+      ...env,
+    });
+  });
+  test.afterAll(async () => {
+    await handle.app?.stop();
+    await handle.stack?.stop();
+  });
+  return handle;
+}
 
 /** What a person does in the chat: type, send, wait for the reply. One place for the test ids involved. */
 export class ChatPage {

@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 export const maxDuration = 60;
 
 export async function POST(request: Request): Promise<Response> {
-  let bodyRead = false;
+  let unreadBody = true;
   try {
     // Refused from the headers alone, before anything is counted: a cross-site, non-JSON or oversized request.
     assertSameOrigin(request);
@@ -25,7 +25,7 @@ export async function POST(request: Request): Promise<Response> {
     refuseFromCache(caller);
 
     const { id, message } = parseWith(chatRequestSchema, await readJsonBody(request, MAX_CHAT_BODY_BYTES));
-    bodyRead = true;
+    unreadBody = false;
     const identity = await withOwner(request, caller);
     // A caller without a session gets one with its first reply: conversations are never owned by an IP.
     const guest = identity.owner ? null : await mintGuestSession();
@@ -38,9 +38,12 @@ export async function POST(request: Request): Promise<Response> {
     return withCookie;
   } catch (error) {
     const response = errorToResponse(error);
-    // Refused before its body was read: close the connection rather than wait for a body that may drip in
-    // for minutes (Node would otherwise keep reading it until its request timeout).
-    if (!bodyRead && error instanceof ApiError) response.headers.set("Connection", "close");
+    // A limited or cross-site caller refused before its body was read: close the connection rather than
+    // read a body that may drip in for minutes (until Node's request timeout). Not for an honest mistake
+    // (413, 415): a client still uploading would see a reset instead of the JSON answer.
+    if (unreadBody && error instanceof ApiError && (error.status === 429 || error.status === 403)) {
+      response.headers.set("Connection", "close");
+    }
     return response;
   }
 }
