@@ -202,5 +202,3 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled, onMis
     incompleteIds,
   };
 }
-
-export type ChatSession = ReturnType<typeof useChatSession>;

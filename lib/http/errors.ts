@@ -28,8 +28,8 @@ export class ApiError extends Error {
     readonly headers: Record<string, string> = {},
   ) {
     // An ApiError is an expected answer (a 4xx, or a 503 with Retry-After), never logged with a stack.
-    // Capturing one costs ~25 µs under Next's deep async stacks, which made a 429 dearer than the
-    // cheapest route (docs/benchmarks.md). Unexpected errors keep their own stacks and are logged.
+    // Capturing a stack under Next's deep async stacks is dear enough to show on the cost of a refusal, the
+    // answer a flood gets most. Unexpected errors keep their own stacks and are logged.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     super(message);

@@ -30,7 +30,7 @@ export function rateLimitHeaders(
   return { "RateLimit-Policy": policy, RateLimit: current };
 }
 
-// A layer's policy item changes only with its limit, so each is serialised once (it was ~40% of a 429's header work).
+// A layer's policy item changes only with its limit: serialised once, it keeps refusals cheap.
 const policyItems = new Map<string, string>();
 function policyItem({ layer, limit }: LayerState): string {
   const key = `${layer.name}:${limit}:${layer.windowSeconds}`;

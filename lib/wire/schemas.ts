@@ -28,5 +28,3 @@ export const chatRequestSchema = z.object({
       message: `message text is longer than ${MAX_MESSAGE_CHARS} characters`,
     }),
 });
-
-export type ChatRequest = z.infer<typeof chatRequestSchema>;
