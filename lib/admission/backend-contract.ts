@@ -264,6 +264,23 @@ export function defineAdmissionContract(name: string, h: ContractHarness): void 
       expect(admitted(await h.backend().admit(unknownPlan)).plan).toBe("free");
     });
 
+    it("reads every layer without spending anything (peek)", async () => {
+      const base = request();
+      admitted(await h.backend().admit(base));
+      for (let i = 0; i < 20; i++) await h.backend().peek(base);
+      const { plan, layers } = await h.backend().peek(base);
+      expect(plan).toBe("free");
+      expect(layers.map((l) => [l.layer.name, l.limit, l.remaining])).toEqual([
+        ["min", 3, 2],
+        ["hour", 10, 9],
+        ["ip-min", 30, 29],
+      ]);
+      expect(
+        admitted(await h.backend().admit({ ...base, conversationId: newId(), messageId: newId() })).layers[0]
+          ?.remaining,
+      ).toBe(1);
+    });
+
     it("counts the per-IP layer for everyone on the address", async () => {
       const shared = (user: string) => request({ user, ip: "203.0.113.9" });
       for (let i = 0; i < 30; i++) admitted(await h.backend().admit(shared(`ip-${i}`)));

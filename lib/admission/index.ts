@@ -23,7 +23,7 @@ export interface AdmissionInput {
   message: ChatMessage;
 }
 
-function checksOf(caller: Caller): LayerCheck[] {
+export function checksOf(caller: Caller): LayerCheck[] {
   return checksFor(services().admission.layers, {
     limitKey: caller.limitKey,
     verified: caller.user !== null,

@@ -17,6 +17,8 @@ import type {
   AdmissionRequest,
   AdmissionResult,
   ConversationClaim,
+  LimitsQuery,
+  LimitsState,
   Refusal,
   Settlement,
   UsageState,
@@ -60,27 +62,34 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     return this.admitNow(request);
   }
 
-  admitNow(req: AdmissionRequest): AdmissionResult {
-    const { now, conversationId: id, owner } = req;
-    const stored = req.readsStoredPlan ? this.options.storedPlan?.(req.limitKey) : null;
-    const plan = resolvePlan(stored, req.plans, req.defaultPlan);
-    const limits = req.plans[plan] ?? { perMinute: 0, perHour: 0, concurrentStreams: 0, dailyTokens: 0 };
-    const refusals: Refusal[] = [];
+  async peek(query: LimitsQuery): Promise<LimitsState> {
+    const { plan, counted } = this.read(query);
+    return { plan, layers: counted.map((c) => c.state) };
+  }
 
-    const counted = req.checks.flatMap((check) => {
+  /** The plan that applies, and each layer's window as it stands (nothing changed). */
+  private read(query: LimitsQuery) {
+    const stored = query.readsStoredPlan ? this.options.storedPlan?.(query.limitKey) : null;
+    const plan = resolvePlan(stored, query.plans, query.defaultPlan);
+    const limits = query.plans[plan] ?? { perMinute: 0, perHour: 0, concurrentStreams: 0, dailyTokens: 0 };
+    const counted = query.checks.flatMap((check) => {
       const limit = limitOf(check.layer, limits);
       if (limit <= 0) return [];
-      const key = windowKey(check, now);
-      const used = this.windows.count(key, now);
-      const state: LayerState = {
-        ...check,
-        limit,
-        remaining: Math.max(0, limit - used),
-        resetAt: windowEnd(check.layer, now),
-      };
-      if (used + 1 > limit) refusals.push({ reason: "rate", state });
+      const key = windowKey(check, query.now);
+      const used = this.windows.count(key, query.now);
+      const resetAt = windowEnd(check.layer, query.now);
+      const state: LayerState = { ...check, limit, remaining: Math.max(0, limit - used), resetAt };
       return [{ key, used, state }];
     });
+    return { plan, limits, counted };
+  }
+
+  admitNow(req: AdmissionRequest): AdmissionResult {
+    const { now, conversationId: id, owner } = req;
+    const { plan, limits, counted } = this.read(req);
+    const refusals: Refusal[] = counted.flatMap(({ used, state }) =>
+      used + 1 > state.limit ? [{ reason: "rate" as const, state }] : [],
+    );
 
     const live = this.liveLeases(req.limitKey, now);
     const cap = limits.concurrentStreams;

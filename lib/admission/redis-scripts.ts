@@ -9,15 +9,18 @@
  * so the library's own `getRemaining` reads them. lib/admission/memory.ts is the same logic in memory;
  * test/admission/backend-contract.ts runs the same cases against both.
  *
- * KEYS: 1 plan, 2 leases (zset), 3 reservations (hash), 4 usage, 5 conversation owner, 6 meta, 7 messages,
- *       8 message ids, 9.. one window counter per layer check (in spec.layers order).
+ * KEYS: 1 plan, 2..n+1 one window counter per layer check (n = #spec.layers), then n+2 leases (zset),
+ *       n+3 reservations (hash), n+4 usage, n+5 conversation owner, n+6 meta, n+7 messages, n+8 message ids.
  * ARGV: 1 now (epoch ms), 2 spec (JSON, see RedisAdmissionBackend.admit).
  * Returns JSON: { ok, plan, layers = {{index, limit, used, reset}}, refusals, claim, history, reserved,
  *                 maxOutput, usedTokens, leased }.
+ * With spec.peek the script only reads: plan and layers (KEYS 1..n+1), for GET /api/limits.
  */
 export const ADMIT_SCRIPT = `
 local now = tonumber(ARGV[1])
 local spec = cjson.decode(ARGV[2])
+local n = #spec.layers
+local LEASES, RESERVED, USAGE, OWNER, META, MSGS, MSGIDS = n + 2, n + 3, n + 4, n + 5, n + 6, n + 7, n + 8
 
 local plan = spec.defaultPlan
 if spec.readsPlan then
@@ -31,47 +34,48 @@ local layers = {}
 for i, layer in ipairs(spec.layers) do
   local limit = layer.fixedLimit or limits[layer.planField] or 0
   if limit > 0 then
-    local used = tonumber(redis.call("GET", KEYS[8 + i]) or "0")
+    local used = tonumber(redis.call("GET", KEYS[1 + i]) or "0")
     local reset = (math.floor(now / layer.windowMs) + 1) * layer.windowMs
     layers[#layers + 1] = { i, limit, used, reset }
     if used + 1 > limit then refusals[#refusals + 1] = { "rate", #layers } end
   end
 end
+if spec.peek then return cjson.encode({ ok = 0, plan = plan, layers = layers, usedTokens = 0 }) end
 
-local expired = redis.call("ZRANGEBYSCORE", KEYS[2], "-inf", now)
+local expired = redis.call("ZRANGEBYSCORE", KEYS[LEASES], "-inf", now)
 if #expired > 0 then
-  redis.call("ZREM", KEYS[2], unpack(expired))
-  redis.call("HDEL", KEYS[3], unpack(expired))
+  redis.call("ZREM", KEYS[LEASES], unpack(expired))
+  redis.call("HDEL", KEYS[RESERVED], unpack(expired))
 end
 local cap = limits.concurrentStreams
-if cap > 0 and redis.call("ZCARD", KEYS[2]) >= cap then
-  local oldest = redis.call("ZRANGE", KEYS[2], 0, 0, "WITHSCORES")
+if cap > 0 and redis.call("ZCARD", KEYS[LEASES]) >= cap then
+  local oldest = redis.call("ZRANGE", KEYS[LEASES], 0, 0, "WITHSCORES")
   refusals[#refusals + 1] = { "concurrency", cap, tonumber(oldest[2]) }
 end
 
 local claim = "created"
 local history = {}
 local historyBytes = 0
-local holder = redis.call("GET", KEYS[5])
+local holder = redis.call("GET", KEYS[OWNER])
 if holder then
   if holder ~= spec.owner then
     claim = "taken"
     refusals[#refusals + 1] = { "not_found" }
   else
     claim = "mine"
-    if redis.call("SISMEMBER", KEYS[8], spec.messageId) == 1 then refusals[#refusals + 1] = { "duplicate" } end
-    history = redis.call("LRANGE", KEYS[7], -spec.historyLimit, -1)
+    if redis.call("SISMEMBER", KEYS[MSGIDS], spec.messageId) == 1 then refusals[#refusals + 1] = { "duplicate" } end
+    history = redis.call("LRANGE", KEYS[MSGS], -spec.historyLimit, -1)
     for _, item in ipairs(history) do historyBytes = historyBytes + #item end
   end
 end
 
-local usedTokens = tonumber(redis.call("GET", KEYS[4]) or "0")
+local usedTokens = tonumber(redis.call("GET", KEYS[USAGE]) or "0")
 local budget = limits.dailyTokens
 local leased = cap > 0 or budget > 0
 local reserved, maxOutput = 0, spec.maxOutput
 if budget > 0 then
   local held = 0
-  for _, value in ipairs(redis.call("HVALS", KEYS[3])) do held = held + tonumber(value) end
+  for _, value in ipairs(redis.call("HVALS", KEYS[RESERVED])) do held = held + tonumber(value) end
   local prompt = math.ceil((historyBytes + spec.messageBytes + spec.systemBytes) / spec.bytesPerToken)
   local allowance = math.min(spec.maxOutput, budget - usedTokens - held - prompt)
   if allowance < spec.minReply then
@@ -86,26 +90,26 @@ if #refusals > 0 then
 end
 
 for _, state in ipairs(layers) do
-  local key = KEYS[8 + state[1]]
+  local key = KEYS[1 + state[1]]
   local count = redis.call("INCR", key)
   if count == 1 then redis.call("PEXPIRE", key, spec.layers[state[1]].windowMs) end
   state[3] = count
 end
 if leased then
-  redis.call("ZADD", KEYS[2], now + spec.leaseMs, spec.leaseId)
-  redis.call("PEXPIRE", KEYS[2], spec.leaseMs)
+  redis.call("ZADD", KEYS[LEASES], now + spec.leaseMs, spec.leaseId)
+  redis.call("PEXPIRE", KEYS[LEASES], spec.leaseMs)
   if reserved > 0 then
-    redis.call("HSET", KEYS[3], spec.leaseId, reserved)
-    redis.call("PEXPIRE", KEYS[3], spec.leaseMs)
+    redis.call("HSET", KEYS[RESERVED], spec.leaseId, reserved)
+    redis.call("PEXPIRE", KEYS[RESERVED], spec.leaseMs)
   end
 end
 if claim == "created" then
-  redis.call("SET", KEYS[5], spec.owner)
-  redis.call("HSET", KEYS[6], "title", spec.defaultTitle, "updatedAt", now)
+  redis.call("SET", KEYS[OWNER], spec.owner)
+  redis.call("HSET", KEYS[META], "title", spec.defaultTitle, "updatedAt", now)
 end
-redis.call("SADD", KEYS[8], spec.messageId)
+redis.call("SADD", KEYS[MSGIDS], spec.messageId)
 if spec.anonymousTtl > 0 then
-  for _, k in ipairs({ KEYS[5], KEYS[6], KEYS[8] }) do redis.call("EXPIRE", k, spec.anonymousTtl) end
+  for _, k in ipairs({ KEYS[OWNER], KEYS[META], KEYS[MSGIDS] }) do redis.call("EXPIRE", k, spec.anonymousTtl) end
 end
 return cjson.encode({ ok = 1, plan = plan, layers = layers, claim = claim, history = history,
   reserved = reserved, maxOutput = maxOutput, usedTokens = usedTokens, leased = leased })

@@ -22,6 +22,8 @@ import type {
   AdmissionBackend,
   AdmissionRequest,
   AdmissionResult,
+  LimitsQuery,
+  LimitsState,
   Refusal,
   Settlement,
   UsageState,
@@ -58,7 +60,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
   async admit(req: AdmissionRequest): Promise<AdmissionResult> {
     const { now, limitKey, owner, conversationId: id } = req;
     const keys = [
-      admissionKeys.plan(limitKey),
+      ...limitKeys(req),
       admissionKeys.leases(limitKey),
       admissionKeys.reservations(limitKey),
       admissionKeys.usage(limitKey, utcDay(now)),
@@ -66,18 +68,9 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       conversationKeys.meta(owner, id),
       conversationKeys.messages(owner, id),
       conversationKeys.messageIds(owner, id),
-      ...req.checks.map((check) => windowKey(check, now)),
     ];
     const spec = {
-      plans: req.plans,
-      defaultPlan: req.defaultPlan,
-      readsPlan: req.readsStoredPlan,
-      // Undefined fields are left out of the JSON: a Lua `null` (cjson.null) would be truthy.
-      layers: req.checks.map(({ layer }) => ({
-        planField: layer.planField,
-        fixedLimit: layer.fixedLimit,
-        windowMs: windowMs(layer),
-      })),
+      ...limitSpec(req),
       owner,
       messageId: req.messageId,
       messageBytes: req.messageBytes,
@@ -91,14 +84,8 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       defaultTitle: DEFAULT_TITLE,
       anonymousTtl: isAnonymousOwner(owner) ? ANONYMOUS_CONVERSATION_TTL_SECONDS : 0,
     };
-    const raw = await this.admitScript.exec(keys, [String(now), JSON.stringify(spec)]);
-    // @upstash/redis parses JSON results itself; a client without automatic deserialization hands the text.
-    const answer: ScriptAnswer = typeof raw === "string" ? JSON.parse(raw) : raw;
-
-    const layers: LayerState[] = list(answer.layers).map(([index, limit, used, reset]) => {
-      const check = req.checks[index - 1] as AdmissionRequest["checks"][number];
-      return { ...check, limit, remaining: Math.max(0, limit - used), resetAt: reset };
-    });
+    const answer = await this.run(keys, now, spec);
+    const layers = layerStates(answer, req);
     if (answer.ok !== 1) {
       const refusals = list(answer.refusals).map((r) => toRefusal(r, layers));
       return { admitted: false, plan: answer.plan, layers, refusals };
@@ -120,6 +107,17 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       },
       usedTokens: answer.usedTokens,
     };
+  }
+
+  async peek(query: LimitsQuery): Promise<LimitsState> {
+    const answer = await this.run(limitKeys(query), query.now, { ...limitSpec(query), peek: true });
+    return { plan: answer.plan, layers: layerStates(answer, query) };
+  }
+
+  private async run(keys: string[], now: number, spec: object): Promise<ScriptAnswer> {
+    const raw = await this.admitScript.exec(keys, [String(now), JSON.stringify(spec)]);
+    // @upstash/redis parses JSON results itself; a client without automatic deserialization hands the text.
+    return typeof raw === "string" ? JSON.parse(raw) : raw;
   }
 
   async settle(s: Settlement, now: number): Promise<void> {
@@ -167,6 +165,32 @@ export class RedisAdmissionBackend implements AdmissionBackend {
     const [used, reserved, plan] = await this.usageScript.exec(keys, [String(now)]);
     return { used: Number(used), reserved: Number(reserved), storedPlan: plan ? String(plan) : null };
   }
+}
+
+/** The keys every limit check reads: the stored plan, then one window counter per layer. */
+function limitKeys(query: LimitsQuery): string[] {
+  return [admissionKeys.plan(query.limitKey), ...query.checks.map((check) => windowKey(check, query.now))];
+}
+
+function limitSpec(query: LimitsQuery) {
+  return {
+    plans: query.plans,
+    defaultPlan: query.defaultPlan,
+    readsPlan: query.readsStoredPlan,
+    // Undefined fields are left out of the JSON: a Lua `null` (cjson.null) would be truthy.
+    layers: query.checks.map(({ layer }) => ({
+      planField: layer.planField,
+      fixedLimit: layer.fixedLimit,
+      windowMs: windowMs(layer),
+    })),
+  };
+}
+
+function layerStates(answer: ScriptAnswer, query: LimitsQuery): LayerState[] {
+  return list(answer.layers).map(([index, limit, used, reset]) => {
+    const check = query.checks[index - 1] as LimitsQuery["checks"][number];
+    return { ...check, limit, remaining: Math.max(0, limit - used), resetAt: reset };
+  });
 }
 
 function toRefusal(raw: (string | number)[], layers: LayerState[]): Refusal {

@@ -95,6 +95,19 @@ export interface AdmissionBackend {
   renew(limitKey: string, leaseId: string, now: number): Promise<void>;
   /** Today's settled tokens, the tokens live replies hold in reserve, and the stored plan (for /api/usage). */
   usageOf(limitKey: string, now: number): Promise<UsageState>;
+  /** Every layer's state without spending anything (for GET /api/limits). */
+  peek(query: LimitsQuery): Promise<LimitsState>;
+}
+
+/** What reading the limits needs: who, which layers, which plans. */
+export type LimitsQuery = Pick<
+  AdmissionRequest,
+  "now" | "limitKey" | "checks" | "plans" | "defaultPlan" | "readsStoredPlan"
+>;
+
+export interface LimitsState {
+  plan: string;
+  layers: LayerState[];
 }
 
 export interface UsageState {

@@ -91,3 +91,20 @@ export interface Health {
   model: string;
   provider: "gateway" | "openai" | "openai-compatible" | "offline";
 }
+
+/** One rate-limit layer as a caller (GET /api/limits) or an operator sees it, read without spending. */
+export interface LimitLayer {
+  name: RateLimitLayerName;
+  scope: "user" | "ip";
+  limit: number;
+  remaining: number;
+  /** ISO 8601: when the current window ends. */
+  resets_at: string;
+  window_seconds: number;
+}
+
+export interface Limits {
+  /** The plan whose limits apply. */
+  plan: string;
+  layers: LimitLayer[];
+}

@@ -4,6 +4,7 @@ import { POST as chatPost } from "@/app/api/chat/message/route";
 import { DELETE as conversationDelete, GET as conversationGet } from "@/app/api/conversations/[id]/route";
 import { GET as conversationsGet } from "@/app/api/conversations/route";
 import { GET as healthGet } from "@/app/api/health/route";
+import { GET as limitsGet } from "@/app/api/limits/route";
 import { GET as usageGet } from "@/app/api/usage/route";
 import {
   type Caller,
@@ -310,6 +311,40 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
         await streamedText(r);
         return true;
       });
+    });
+
+    it("GET /api/limits reads each layer without spending: one message takes one, 20 reads take none", async () => {
+      const caller = { bearer: await userToken("ivan") };
+      const read = async () => (await limitsGet(requestFor("/api/limits", caller))).json();
+      const before = await read();
+      expect(before.plan).toBe("free");
+      expect(before.layers).toEqual([
+        expect.objectContaining({ name: "min", scope: "user", limit: 5, remaining: 5, window_seconds: 60 }),
+        expect.objectContaining({
+          name: "hour",
+          scope: "user",
+          limit: 60,
+          remaining: 60,
+          window_seconds: 3600,
+        }),
+        expect.objectContaining({
+          name: "ip-min",
+          scope: "ip",
+          limit: 30,
+          remaining: 30,
+          window_seconds: 60,
+        }),
+      ]);
+      expect(new Date(before.layers[0].resets_at).getTime()).toBeGreaterThan(Date.now());
+      await sendAndDrain(caller, newId());
+      for (let i = 0; i < 20; i++) await read();
+      const after = await read();
+      expect(after.layers.map((l: { remaining: number }) => l.remaining)).toEqual([4, 59, 29]);
+      // Still answering when the chat route refuses the caller.
+      configure({ RATE_LIMIT_CHAT_PER_MIN: "1" });
+      await sendAndDrain(caller, newId());
+      expect((await send(caller, newId())).status).toBe(429);
+      expect((await limitsGet(requestFor("/api/limits", caller))).status).toBe(200);
     });
 
     it("health reports the store and the model", async () => {
