@@ -81,6 +81,10 @@ const envSchema = z.object({
   CHAT_MAX_CONCURRENT_STREAMS: nonNegativeInt(2),
   // The longest reply, in tokens: what a message reserves from the daily budget beyond its prompt.
   CHAT_MAX_OUTPUT_TOKENS: wholeNumber(4096, 64, 1_000_000),
+  // Repeat offenders: more than N refusals within the window block the identity for a while. 0 = off.
+  ABUSE_BLOCK_AFTER_REFUSALS: nonNegativeInt(0),
+  ABUSE_WINDOW_SECONDS: positiveInt(600),
+  ABUSE_BLOCK_SECONDS: positiveInt(900),
   VERCEL_GIT_COMMIT_SHA: optionalString,
   // Filled in by next.config.ts at build time from git, when the build has a checkout.
   APP_BUILD_COMMIT: optionalString,
@@ -129,6 +133,8 @@ export interface Config {
   };
   credits: { dailyTokenBudget: number; paywallUrl: string | undefined; maxOutputTokens: number };
   maxConcurrentStreams: number;
+  /** Automatic blocking of repeat offenders; null when ABUSE_BLOCK_AFTER_REFUSALS is 0. */
+  abuse: { afterRefusals: number; windowSeconds: number; blockSeconds: number } | null;
   build: { version: string; commit: string | null };
 }
 
@@ -194,6 +200,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxOutputTokens: e.CHAT_MAX_OUTPUT_TOKENS,
     },
     maxConcurrentStreams: e.CHAT_MAX_CONCURRENT_STREAMS,
+    abuse:
+      e.ABUSE_BLOCK_AFTER_REFUSALS > 0
+        ? {
+            afterRefusals: e.ABUSE_BLOCK_AFTER_REFUSALS,
+            windowSeconds: e.ABUSE_WINDOW_SECONDS,
+            blockSeconds: e.ABUSE_BLOCK_SECONDS,
+          }
+        : null,
     build: { version: APP_VERSION, commit: e.VERCEL_GIT_COMMIT_SHA ?? e.APP_BUILD_COMMIT ?? null },
   };
 }

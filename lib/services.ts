@@ -1,5 +1,9 @@
 // The one place the process-wide services are built from the config: Redis, store, admission, model.
 import { Redis } from "@upstash/redis";
+import { MemoryOperatorStore } from "./admin/memory";
+import { RedisOperatorStore } from "./admin/redis";
+import type { OperatorStore } from "./admin/types";
+import { CachedRefusalCounter } from "./admission/cached-refusals";
 import { MemoryAdmissionBackend } from "./admission/memory";
 import { PendingUsage } from "./admission/pending-usage";
 import { planTable } from "./admission/plans";
@@ -24,6 +28,8 @@ export interface AdmissionServices {
   refusals: RefusalCache;
   /** Usage spent under the fallback, billed to Redis once it answers. */
   pendingUsage: PendingUsage;
+  /** Refusals answered from `refusals`, counted into the operator's stats afterwards. */
+  cachedRefusals: CachedRefusalCounter;
 }
 
 export interface Services {
@@ -32,6 +38,8 @@ export interface Services {
   redis: Redis | null;
   store: ChatStore;
   admission: AdmissionServices;
+  /** Blocks, resets, stats and the audit log of the operator's console. */
+  operator: OperatorStore;
   model: ChatModelInfo;
 }
 
@@ -54,21 +62,26 @@ function build(config: Config): Services {
       })
     : null;
   const memoryStore = redis ? null : new MemoryChatStore();
+  const primary = redis
+    ? new RedisAdmissionBackend(redis)
+    : new MemoryAdmissionBackend({ conversations: memoryStore });
   const admission: AdmissionServices = {
     layers: chatLayers(config.rateLimit),
     plans: planTable(config),
-    primary: redis
-      ? new RedisAdmissionBackend(redis)
-      : new MemoryAdmissionBackend({ conversations: memoryStore }),
+    primary,
     fallback: redis ? new MemoryAdmissionBackend({ conversations: null }) : null,
     refusals: new RefusalCache(),
     pendingUsage: new PendingUsage(),
+    cachedRefusals: new CachedRefusalCounter(primary, config.abuse),
   };
   return {
     config,
     redis,
     store: redis ? new RedisChatStore(redis) : (memoryStore as MemoryChatStore),
     admission,
+    operator: redis
+      ? new RedisOperatorStore(redis)
+      : new MemoryOperatorStore(primary as MemoryAdmissionBackend),
     model: selectChatModel(config.ai),
   };
 }

@@ -19,6 +19,8 @@ export interface ReplyOutcome {
   title?: string;
   /** The model was never reached: forget the message id so that a retried send is not called a duplicate. */
   failedBeforeStreaming?: boolean;
+  /** Regenerate and edit: the stored turn these messages replace (see lib/chat/turn.ts). */
+  replace?: Settlement["replace"];
 }
 
 export interface Admitted {
@@ -27,6 +29,8 @@ export interface Admitted {
   headers: Record<string, string>;
   claim: ConversationClaim;
   history: ChatMessage[];
+  /** How many messages the conversation holds (history is its tail). */
+  length: number;
   /** The reply's cap: CHAT_MAX_OUTPUT_TOKENS, or less when the day's credits leave less. */
   maxOutputTokens: number;
   /** "local" while the shared store is down: this instance's own limits, nothing saved. */
@@ -51,6 +55,7 @@ export function admitted(
     headers: rateLimitHeaders(result.layers, request.now),
     claim: result.claim,
     history: result.history,
+    length: result.length,
     maxOutputTokens: result.grant.maxOutputTokens,
     mode,
     keepLeaseAlive() {
@@ -67,7 +72,8 @@ export function admitted(
         tokens: outcome.tokens,
         messages: outcome.messages,
         title: outcome.title,
-        forgetMessageId: outcome.failedBeforeStreaming ? request.messageId : undefined,
+        forgetMessageId: outcome.failedBeforeStreaming ? request.messageId || undefined : undefined,
+        replace: outcome.replace,
       };
       if (mode === "local" && admission.fallback) {
         admission.fallback.settleNow(settlement, Date.now());
@@ -107,6 +113,6 @@ export function abandoned(
     conversationId: request.conversationId,
     claim: result.claim,
     messages: [],
-    forgetMessageId: request.messageId,
+    forgetMessageId: request.messageId || undefined,
   };
 }

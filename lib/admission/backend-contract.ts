@@ -1,9 +1,10 @@
 // The admission contract both backends must keep, as one vitest suite run on memory and on real Redis.
 import { describe, expect, it } from "vitest";
 import { newId } from "@/test/support/chat-body";
+import type { OperatorStore } from "../admin/types";
 import { type ChatLayers, checksFor } from "../ratelimit/layers";
 import type { ChatMessage } from "../store/types";
-import { LEASE_MS, MIN_REPLY_TOKENS } from "./budget";
+import { LEASE_MS, MIN_REPLY_TOKENS, statsMinute } from "./budget";
 import type { AdmissionBackend, AdmissionRequest, AdmissionResult, PlanLimits, Settlement } from "./types";
 
 export interface ContractHarness {
@@ -13,6 +14,8 @@ export interface ContractHarness {
   /** Deletes a conversation the way the route does. */
   deleteConversation: (owner: string, id: string) => Promise<boolean>;
   readConversation: (owner: string, id: string) => Promise<{ title: string; messages: ChatMessage[] } | null>;
+  /** The operator's side of the same store (blocks, stats). */
+  operator: () => OperatorStore;
 }
 
 const layers: ChatLayers = {
@@ -43,8 +46,11 @@ function request(over: Partial<AdmissionRequest> & { user?: string; ip?: string 
     readsStoredPlan: true,
     owner: limitKey,
     conversationId: newId("c"),
+    intent: "send",
     messageId: newId("m"),
     messageBytes: 100,
+    blockTargets: [limitKey, `ip:${clientIp}`],
+    abuse: null,
     leaseId: newId("lease"),
     maxOutputTokens: 1_000,
     ...rest,
@@ -279,6 +285,111 @@ export function defineAdmissionContract(name: string, h: ContractHarness): void 
         admitted(await h.backend().admit({ ...base, conversationId: newId(), messageId: newId() })).layers[0]
           ?.remaining,
       ).toBe(1);
+    });
+
+    it("refuses a blocked user, or anyone on a blocked address, counting nothing; the block lapses", async () => {
+      const base = request({ ip: "198.51.100.7" });
+      await h.operator().setBlock({ target: base.limitKey, until: T0 + 30_000, reason: "spam" }, T0);
+      const refused = await h.backend().admit(base);
+      if (refused.admitted) throw new Error("admitted");
+      expect(refused.refusals).toContainEqual({ reason: "blocked", until: T0 + 30_000, note: "spam" });
+      expect(refused.layers.find((l) => l.layer.name === "min")?.remaining).toBe(3);
+      expect(admitted(await h.backend().admit({ ...base, now: T0 + 30_001 })).claim).toBe("created");
+      const neighbour = request({ ip: "198.51.100.7" });
+      await h.operator().setBlock({ target: "ip:198.51.100.7", until: T0 + 60_000, reason: "abuse" }, T0);
+      const onBlockedAddress = await h.backend().admit(neighbour);
+      expect(onBlockedAddress.admitted).toBe(false);
+      expect(await h.operator().clearBlock("ip:198.51.100.7")).toBe(true);
+      expect((await h.backend().admit(neighbour)).admitted).toBe(true);
+    });
+
+    it("counts admissions and refusals per minute, by scope, with the refused identities", async () => {
+      const base = request();
+      for (let i = 0; i < 5; i++)
+        await h.backend().admit({ ...base, conversationId: newId(), messageId: newId() });
+      const minute = statsMinute(T0);
+      const [counts] = await h.operator().minutes(minute, minute);
+      expect(counts).toMatchObject({ minute, counts: { admitted: 3, "refused:user": 2 } });
+      expect(counts?.top[base.limitKey]).toBe(2);
+    });
+
+    it("blocks a repeat offender automatically: the crossing refusal is still a 429, the next a block", async () => {
+      const abuse = { afterRefusals: 2, windowSeconds: 60, blockSeconds: 30 };
+      const base = request({ abuse });
+      const send = () => h.backend().admit({ ...base, conversationId: newId(), messageId: newId() });
+      for (let i = 0; i < 3; i++) admitted(await send());
+      const reasons: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const r = await send();
+        if (!r.admitted)
+          reasons.push(
+            r.refusals
+              .map((x) => x.reason)
+              .sort()
+              .join("+"),
+          );
+      }
+      expect(reasons).toEqual(["rate", "rate", "rate", "blocked+rate"]);
+      expect(await h.operator().getBlock(base.limitKey, T0)).toMatchObject({
+        reason: "automatic",
+        until: T0 + 30_000,
+      });
+    });
+
+    it("counts refusals answered from an instance's cache into the stats and abuse windows", async () => {
+      const base = request();
+      const abuse = { afterRefusals: 3, windowSeconds: 60, blockSeconds: 30 };
+      await h
+        .backend()
+        .countCachedRefusals(T0, [{ scope: "user", limitKey: base.limitKey, times: 4 }], abuse);
+      const minute = statsMinute(T0);
+      expect((await h.operator().minutes(minute, minute))[0]?.counts["refused:user"]).toBe(4);
+      expect(await h.operator().getBlock(base.limitKey, T0 + 1)).toMatchObject({ reason: "automatic" });
+    });
+
+    it("regenerate answers the last message again and edit replaces it: the settle replaces the turn", async () => {
+      const base = request();
+      const u1 = message("first question");
+      const first = admitted(await h.backend().admit({ ...base, messageId: u1.id }));
+      await h
+        .backend()
+        .settle(settlement(base, first, { messages: [u1, message("first answer", "assistant")] }), T0);
+      const regen = {
+        ...base,
+        intent: "regenerate" as const,
+        messageId: "",
+        messageBytes: 0,
+        leaseId: newId(),
+      };
+      const again = admitted(await h.backend().admit(regen));
+      expect(again.length).toBe(2);
+      const a2 = message("second answer", "assistant");
+      await h
+        .backend()
+        .settle(settlement(regen, again, { messages: [a2], replace: { from: 1, expectLength: 2 } }), T0);
+      expect((await h.readConversation(base.owner, base.conversationId))?.messages).toEqual([u1, a2]);
+
+      const u1b = message("first question, edited");
+      const edit = { ...base, intent: "edit" as const, messageId: u1b.id, leaseId: newId() };
+      const edited = admitted(await h.backend().admit(edit));
+      const a3 = message("answer to the edit", "assistant");
+      await h
+        .backend()
+        .settle(settlement(edit, edited, { messages: [u1b, a3], replace: { from: 0, expectLength: 2 } }), T0);
+      expect((await h.readConversation(base.owner, base.conversationId))?.messages).toEqual([u1b, a3]);
+    });
+
+    it("regenerate or edit needs a conversation of the caller's with a message in it", async () => {
+      const base = request();
+      const missing = await h.backend().admit({ ...base, intent: "regenerate", messageId: "" });
+      if (missing.admitted) throw new Error("admitted");
+      expect(missing.refusals).toEqual([{ reason: "not_found" }]);
+      admitted(await h.backend().admit(base)); // created, nothing saved yet
+      const empty = await h
+        .backend()
+        .admit({ ...base, intent: "edit", messageId: newId(), leaseId: newId() });
+      if (empty.admitted) throw new Error("admitted");
+      expect(empty.refusals).toEqual([{ reason: "nothing_to_replace" }]);
     });
 
     it("counts the per-IP layer for everyone on the address", async () => {

@@ -2,6 +2,8 @@
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { type RedisStack, startRedisStack } from "@/test/support/redis";
+import { MemoryOperatorStore } from "../admin/memory";
+import { RedisOperatorStore } from "../admin/redis";
 import { MemoryChatStore } from "../store/memory";
 import { RedisChatStore } from "../store/redis";
 import { defineAdmissionContract } from "./backend-contract";
@@ -20,6 +22,7 @@ import { RedisAdmissionBackend } from "./redis";
   });
   defineAdmissionContract("memory", {
     backend: () => backend,
+    operator: () => new MemoryOperatorStore(backend),
     setPlan: async (key, plan) => void plans.set(key, plan),
     deleteConversation: (owner, id) => conversations.deleteConversation(owner, id),
     readConversation: (owner, id) => conversations.getConversation(owner, id),
@@ -41,6 +44,7 @@ import { RedisAdmissionBackend } from "./redis";
   beforeEach(() => stack.flushAll());
   defineAdmissionContract("redis", {
     backend: () => backend,
+    operator: () => new RedisOperatorStore(redis),
     setPlan: async (key, plan) => void (await redis.set(admissionKeys.plan(key), plan)),
     deleteConversation: (owner, id) => store.deleteConversation(owner, id),
     readConversation: (owner, id) => store.getConversation(owner, id),

@@ -51,4 +51,21 @@ export const admissionKeys = {
   reservations: (limitKey: string) => `replies-res:${limitKey}`,
   /** The plan a signed-in user bought (absent: the default plan). */
   plan: (limitKey: string) => `plan:${limitKey}`,
+  /** An operator's (or the automatic) block of `user:<id>` or `ip:<addr>`: JSON {until, reason}, expiring. */
+  block: (target: string) => `block:${target}`,
+  /** Sorted set of blocked targets by when their block ends: the operator's list. */
+  blocks: () => "blocks",
+  /** Refusals of an identity in its abuse window (which starts at its first refusal). */
+  abuse: (limitKey: string) => `abuse:${limitKey}`,
+  /** Hash of one minute's counts: admitted, refused:<scope>. */
+  stats: (minute: number) => `stats:${minute}`,
+  /** Sorted set of one minute's refused identities by refusals. */
+  statsTop: (minute: number) => `stats-top:${minute}`,
 };
+
+/** Stats are kept this long (the console shows the last hour), and at most this many identities a minute. */
+export const STATS_TTL_SECONDS = 2 * 3600;
+export const STATS_TOP_MAX = 500;
+
+/** The minute stats count `now` in (epoch minutes). */
+export const statsMinute = (now: number) => Math.floor(now / 60_000);

@@ -10,7 +10,7 @@ import type { ChatMessage } from "../store/types";
 import { type Admitted, abandoned, admitted } from "./admitted";
 import { DEFAULT_USER_PLAN, GUEST_PLAN } from "./plans";
 import { rateLimitedError, refusalError } from "./refusals";
-import type { AdmissionRequest, AdmissionResult } from "./types";
+import type { AdmissionRequest, AdmissionResult, ChatIntent } from "./types";
 
 export type { Admitted, ReplyOutcome } from "./admitted";
 
@@ -19,8 +19,9 @@ export interface AdmissionInput {
   /** `user:<id>` or `guest:<session>`: who owns the conversation. */
   owner: string;
   conversationId: string;
-  /** The new user message, validated. */
-  message: ChatMessage;
+  intent: ChatIntent;
+  /** The new user message, validated (none for regenerate). */
+  message?: ChatMessage;
 }
 
 export function checksOf(caller: Caller): LayerCheck[] {
@@ -36,8 +37,11 @@ export function checksOf(caller: Caller): LayerCheck[] {
  * a refused client that keeps sending (a flood, a retry loop) costs almost nothing.
  */
 export function refuseFromCache(caller: Caller, now = Date.now()): void {
-  const cached = services().admission.refusals.lookup(checksOf(caller), now);
-  if (cached) throw rateLimitedError(cached.refusing, cached.layers, now);
+  const { admission } = services();
+  const cached = admission.refusals.lookup(checksOf(caller), now);
+  if (!cached) return;
+  admission.cachedRefusals.record(cached.refusing.layer.scope, caller.limitKey, now);
+  throw rateLimitedError(cached.refusing, cached.layers, now);
 }
 
 /** Admits the message (the reply may start) or throws the refusal's ApiError (429/402/404/409/503). */
@@ -54,8 +58,11 @@ export async function admit(input: AdmissionInput): Promise<Admitted> {
     readsStoredPlan: caller.user !== null,
     owner: input.owner,
     conversationId: input.conversationId,
-    messageId: input.message.id,
-    messageBytes: Buffer.byteLength(JSON.stringify(input.message)),
+    intent: input.intent,
+    messageId: input.message?.id ?? "",
+    messageBytes: input.message ? Buffer.byteLength(JSON.stringify(input.message)) : 0,
+    blockTargets: [...new Set([caller.limitKey, `ip:${caller.clientIp}`])],
+    abuse: config.abuse,
     leaseId: crypto.randomUUID(),
     maxOutputTokens: config.credits.maxOutputTokens,
   };

@@ -11,8 +11,12 @@ import {
   replyAllowance,
   utcDay,
 } from "./budget";
+import type { CachedRefusal } from "./cached-refusals";
+import { MemoryOperatorState } from "./operator-state";
 import { resolvePlan } from "./plans";
+import { refusedScope } from "./refusals";
 import type {
+  AbusePolicy,
   AdmissionBackend,
   AdmissionRequest,
   AdmissionResult,
@@ -34,6 +38,8 @@ export interface MemoryAdmissionOptions {
   conversations: MemoryChatStore | null;
   /** A signed-in user's stored plan, read synchronously (in memory there is no round trip to save). */
   storedPlan?: (limitKey: string) => string | null;
+  /** Blocks and stats, shared with the operator's console; each backend has its own by default. */
+  operator?: MemoryOperatorState;
   /** Most windows kept at once; beyond it expired ones are swept, then the oldest forgotten. */
   maxKeys?: number;
 }
@@ -45,12 +51,14 @@ export interface MemoryAdmissionOptions {
 export class MemoryAdmissionBackend implements AdmissionBackend {
   readonly kind = "memory" as const;
   private readonly windows: MemoryWindows;
+  readonly operator: MemoryOperatorState;
   private readonly leases = new Map<string, Map<string, Lease>>();
   private readonly usage = new Map<string, number>();
   private usageDay = "";
 
   constructor(private readonly options: MemoryAdmissionOptions) {
     this.windows = new MemoryWindows(options.maxKeys);
+    this.operator = options.operator ?? new MemoryOperatorState();
   }
 
   /** How many windows are held (diagnostics and tests). */
@@ -90,6 +98,8 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     const refusals: Refusal[] = counted.flatMap(({ used, state }) =>
       used + 1 > state.limit ? [{ reason: "rate" as const, state }] : [],
     );
+    const block = this.operator.blockOf(req.blockTargets, now);
+    if (block) refusals.push({ reason: "blocked", until: block.until, note: block.reason });
 
     const live = this.liveLeases(req.limitKey, now);
     const cap = limits.concurrentStreams;
@@ -105,13 +115,23 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     let claim: ConversationClaim = "unavailable";
     let history: ChatMessage[] = [];
     let historyBytes = 0;
+    let length = 0;
     if (conversations) {
       const holder = conversations.holder(owner, id);
-      if (holder === "taken") refusals.push({ reason: "not_found" });
+      if (holder === "taken" || (holder === "free" && req.intent !== "send"))
+        refusals.push({ reason: "not_found" });
       else if (holder === "mine") {
         claim = "mine";
-        if (conversations.hasMessageId(owner, id, req.messageId)) refusals.push({ reason: "duplicate" });
-        ({ messages: history, bytes: historyBytes } = conversations.history(owner, id, HISTORY_LIMIT));
+        if (req.messageId && conversations.hasMessageId(owner, id, req.messageId))
+          refusals.push({ reason: "duplicate" });
+        ({
+          messages: history,
+          bytes: historyBytes,
+          length,
+        } = conversations.history(owner, id, HISTORY_LIMIT));
+        if (req.intent !== "send" && !history.some((m) => m.role === "user")) {
+          refusals.push({ reason: "nothing_to_replace" });
+        }
       } else claim = "created";
     }
 
@@ -128,7 +148,11 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
       else Object.assign(grant, { reserved: prompt + allowance, maxOutputTokens: allowance });
     }
 
-    if (refusals.length > 0) return { admitted: false, plan, layers: counted.map((c) => c.state), refusals };
+    if (refusals.length > 0) {
+      const scope = refusedScope(refusals);
+      if (scope) this.operator.countRefusal(now, scope, req.limitKey, req.abuse);
+      return { admitted: false, plan, layers: counted.map((c) => c.state), refusals };
+    }
 
     for (const { key, used, state } of counted) {
       this.windows.set(key, used + 1, state.resetAt, now);
@@ -140,9 +164,11 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     }
     if (conversations && claim !== "unavailable") {
       if (claim === "created") conversations.create(owner, id);
-      conversations.rememberMessageId(owner, id, req.messageId);
+      if (req.messageId) conversations.rememberMessageId(owner, id, req.messageId);
     }
-    return { admitted: true, plan, layers: counted.map((c) => c.state), claim, history, grant, usedTokens };
+    this.operator.count(now, "admitted");
+    const layers = counted.map((c) => c.state);
+    return { admitted: true, plan, layers, claim, history, length, grant, usedTokens };
   }
 
   async settle(s: Settlement, now: number): Promise<void> {
@@ -158,9 +184,19 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     const conversations = this.options.conversations;
     if (!conversations || s.claim === "unavailable") return;
     if (s.forgetMessageId) conversations.forgetMessageId(s.owner, s.conversationId, s.forgetMessageId);
+    if (s.replace) conversations.truncate(s.owner, s.conversationId, s.replace.from, s.replace.expectLength);
     if (s.messages.length > 0 || s.title !== undefined) {
       conversations.append(s.owner, s.conversationId, s.messages, s.title);
     }
+  }
+
+  async countCachedRefusals(now: number, refused: CachedRefusal[], abuse: AbusePolicy | null): Promise<void> {
+    for (const r of refused) this.operator.countRefusal(now, r.scope, r.limitKey, abuse, r.times);
+  }
+
+  /** Forgets these window counters (an operator's reset). */
+  clearWindows(keys: string[]): void {
+    for (const key of keys) this.windows.delete(key);
   }
 
   async renew(limitKey: string, leaseId: string, now: number): Promise<void> {

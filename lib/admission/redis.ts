@@ -14,11 +14,16 @@ import {
   LEASE_MS,
   MIN_REPLY_TOKENS,
   PROMPT_BYTES_PER_TOKEN,
+  STATS_TOP_MAX,
+  STATS_TTL_SECONDS,
   SYSTEM_PROMPT_BYTES,
+  statsMinute,
   utcDay,
 } from "./budget";
-import { ADMIT_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT } from "./redis-scripts";
+import type { CachedRefusal } from "./cached-refusals";
+import { ADMIT_SCRIPT, COUNT_CACHED_REFUSALS_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT } from "./redis-scripts";
 import type {
+  AbusePolicy,
   AdmissionBackend,
   AdmissionRequest,
   AdmissionResult,
@@ -37,6 +42,7 @@ interface ScriptAnswer {
   refusals?: (string | number)[][] | Record<string, never>;
   claim?: "created" | "mine";
   history?: (string | ChatMessage)[] | Record<string, never>;
+  length?: number;
   reserved?: number;
   maxOutput?: number;
   usedTokens: number;
@@ -50,10 +56,12 @@ export class RedisAdmissionBackend implements AdmissionBackend {
   private readonly admitScript;
   private readonly settleScript;
   private readonly usageScript;
+  private readonly countScript;
 
   constructor(private readonly redis: Redis) {
     this.admitScript = redis.createScript<string | ScriptAnswer>(ADMIT_SCRIPT);
     this.settleScript = redis.createScript<number>(SETTLE_SCRIPT);
+    this.countScript = redis.createScript<number>(COUNT_CACHED_REFUSALS_SCRIPT);
     this.usageScript = redis.createScript<[number, number, string | number]>(USAGE_SCRIPT);
   }
 
@@ -68,10 +76,27 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       conversationKeys.meta(owner, id),
       conversationKeys.messages(owner, id),
       conversationKeys.messageIds(owner, id),
+      admissionKeys.stats(statsMinute(now)),
+      admissionKeys.statsTop(statsMinute(now)),
+      admissionKeys.abuse(limitKey),
+      admissionKeys.blocks(),
+      ...req.blockTargets.map(admissionKeys.block),
     ];
     const spec = {
       ...limitSpec(req),
       owner,
+      limitKey,
+      intent: req.intent,
+      blockTargets: req.blockTargets,
+      statsTtl: STATS_TTL_SECONDS,
+      topMax: STATS_TOP_MAX,
+      abuse: req.abuse
+        ? {
+            afterRefusals: req.abuse.afterRefusals,
+            windowMs: req.abuse.windowSeconds * 1000,
+            blockMs: req.abuse.blockSeconds * 1000,
+          }
+        : undefined,
       messageId: req.messageId,
       messageBytes: req.messageBytes,
       systemBytes: SYSTEM_PROMPT_BYTES,
@@ -99,6 +124,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       layers,
       claim: answer.claim ?? "created",
       history,
+      length: answer.length ?? 0,
       grant: {
         reserved: answer.reserved ?? 0,
         maxOutputTokens: answer.maxOutput ?? req.maxOutputTokens,
@@ -141,10 +167,31 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       claim: s.claim,
       title: s.title,
       forgetMessageId: s.forgetMessageId,
+      replace: s.replace,
       anonymousTtl: isAnonymousOwner(owner) ? ANONYMOUS_CONVERSATION_TTL_SECONDS : 0,
     };
     const messages = s.claim === "unavailable" ? [] : s.messages.map((m) => JSON.stringify(m));
     await this.settleScript.exec(keys, [String(now), JSON.stringify(spec), ...messages]);
+  }
+
+  async countCachedRefusals(now: number, refused: CachedRefusal[], abuse: AbusePolicy | null): Promise<void> {
+    const minute = statsMinute(now);
+    const keys = [admissionKeys.stats(minute), admissionKeys.statsTop(minute), admissionKeys.blocks()];
+    for (const r of refused) keys.push(admissionKeys.abuse(r.limitKey), admissionKeys.block(r.limitKey));
+    const spec = {
+      statsTtl: STATS_TTL_SECONDS,
+      topMax: STATS_TOP_MAX,
+      refused: refused.map((r) => [r.scope, r.limitKey, r.times]),
+      // Left out when off: a JSON null would be a truthy cjson.null in Lua.
+      abuse: abuse
+        ? {
+            afterRefusals: abuse.afterRefusals,
+            windowMs: abuse.windowSeconds * 1000,
+            blockMs: abuse.blockSeconds * 1000,
+          }
+        : undefined,
+    };
+    await this.countScript.exec(keys, [String(now), JSON.stringify(spec)]);
   }
 
   async renew(limitKey: string, leaseId: string, now: number): Promise<void> {
@@ -179,6 +226,7 @@ function limitSpec(query: LimitsQuery) {
     readsPlan: query.readsStoredPlan,
     // Undefined fields are left out of the JSON: a Lua `null` (cjson.null) would be truthy.
     layers: query.checks.map(({ layer }) => ({
+      scope: layer.scope,
       planField: layer.planField,
       fixedLimit: layer.fixedLimit,
       windowMs: windowMs(layer),
@@ -204,6 +252,10 @@ function toRefusal(raw: (string | number)[], layers: LayerState[]): Refusal {
       return { reason: "credits", used: Number(a), reserved: Number(b), budget: Number(c) };
     case "duplicate":
       return { reason: "duplicate" };
+    case "nothing_to_replace":
+      return { reason: "nothing_to_replace" };
+    case "blocked":
+      return { reason: "blocked", until: Number(a), note: String(b) };
     default:
       return { reason: "not_found" };
   }

@@ -8,22 +8,51 @@ import type { Refusal } from "./types";
 
 /**
  * When one message is refused for several reasons, the first of these answers:
- * 1. rate — a rate layer (429): waiting is the answer, whatever else holds;
- * 2. concurrency — too many replies in progress (429): also temporary, and in-flight reservations may free credits;
- * 3. not_found — someone else's conversation (404);
- * 4. duplicate — a message id already received, i.e. a retried send (409);
- * 5. credits — the daily budget can't pay for a reply (402): the paywall, only when nothing above applies.
- * The operator's blocks (403) and a store down in fail-closed mode (503) come before all of these; the
- * cross-site and malformed requests (403/415/400/413) never reach the admission step.
- * Every refusal leaves no trace in any layer (the backends check everything before taking anything).
+ * 1. blocked — an operator's (or the automatic) block of the user or the address (403);
+ * 2. rate — a rate layer (429): waiting is the answer, whatever else holds;
+ * 3. concurrency — too many replies in progress (429): also temporary, and in-flight reservations may free credits;
+ * 4. not_found — someone else's conversation, or one to regenerate/edit that doesn't exist (404);
+ * 5. duplicate — a message id already received, i.e. a retried send (409);
+ * 6. nothing_to_replace — regenerate/edit in a conversation without a message yet (409);
+ * 7. credits — the daily budget can't pay for a reply (402): the paywall, only when nothing above applies.
+ * A store down in fail-closed mode (503) comes before all of these; cross-site and malformed requests
+ * (403/415/400/413) never reach the admission step. Every refusal leaves no trace in any layer (the backends
+ * check everything before taking anything). The Redis script counts stats in the same order.
  */
 export const REFUSAL_PRECEDENCE: readonly Refusal["reason"][] = [
+  "blocked",
   "rate",
   "concurrency",
   "not_found",
   "duplicate",
+  "nothing_to_replace",
   "credits",
 ];
+
+/** The scope the operator's stats count a refusal under (the one that answers it), or null (404/409). */
+export function refusedScope(
+  refusals: Refusal[],
+): "blocked" | "user" | "ip" | "concurrency" | "credits" | null {
+  const first = primary(refusals);
+  if (!first) return null;
+  if (first.reason === "rate") return latestRate(refusals).layer.scope;
+  if (first.reason === "blocked" || first.reason === "concurrency" || first.reason === "credits")
+    return first.reason;
+  return null;
+}
+
+function primary(refusals: Refusal[]): Refusal | undefined {
+  return [...refusals].sort(
+    (a, b) => REFUSAL_PRECEDENCE.indexOf(a.reason) - REFUSAL_PRECEDENCE.indexOf(b.reason),
+  )[0];
+}
+
+/** Every refusing layer must have freed before a retry can pass: the one that frees last. */
+function latestRate(refusals: Refusal[]): LayerState {
+  return refusals
+    .flatMap((r) => (r.reason === "rate" ? [r.state] : []))
+    .reduce((a, b) => (b.resetAt > a.resetAt ? b : a));
+}
 
 export interface RefusalContext {
   layers: LayerState[];
@@ -33,20 +62,29 @@ export interface RefusalContext {
 }
 
 export function refusalError(refusals: Refusal[], ctx: RefusalContext): ApiError {
-  const [first] = [...refusals].sort(
-    (a, b) => REFUSAL_PRECEDENCE.indexOf(a.reason) - REFUSAL_PRECEDENCE.indexOf(b.reason),
-  );
+  const first = primary(refusals);
   const headers = rateLimitHeaders(ctx.layers, ctx.now);
   switch (first?.reason) {
-    case "rate": {
-      // Every refusing layer must have freed before a retry can pass: answer with the one that frees last.
-      const refusing = refusals
-        .flatMap((r) => (r.reason === "rate" ? [r.state] : []))
-        .reduce((a, b) => (b.resetAt > a.resetAt ? b : a));
-      return rateLimitedError(refusing, ctx.layers, ctx.now);
-    }
+    case "blocked":
+      return new ApiError(
+        "blocked",
+        first.note === "automatic"
+          ? "Sending is paused for this account or network after too many refused messages."
+          : "Sending is blocked for this account or network by the operator.",
+        { until: new Date(first.until).toISOString(), reason: first.note },
+        headers,
+      );
+    case "rate":
+      return rateLimitedError(latestRate(refusals), ctx.layers, ctx.now);
     case "concurrency":
       return tooManyRepliesError(first.limit, first.freesAt, headers, ctx.now);
+    case "nothing_to_replace":
+      return new ApiError(
+        "conflict",
+        "There is no message to regenerate or edit in this conversation yet.",
+        {},
+        headers,
+      );
     case "duplicate":
       return new ApiError(
         "conflict",

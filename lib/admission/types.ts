@@ -1,6 +1,7 @@
 // What the admission step takes, what it answers, and the contract both stores (memory, Redis) implement.
 import type { LayerCheck, LayerState } from "../ratelimit/layers";
 import type { ChatMessage } from "../store/types";
+import type { CachedRefusal } from "./cached-refusals";
 
 /** Every limit a plan sets; 0 disables that limit. */
 export interface PlanLimits {
@@ -8,6 +9,16 @@ export interface PlanLimits {
   perHour: number;
   concurrentStreams: number;
   dailyTokens: number;
+}
+
+/** What a message asks: a new message, a new answer to the last one, or the last one edited. */
+export type ChatIntent = "send" | "regenerate" | "edit";
+
+/** Repeat offenders: an identity refused more than `afterRefusals` times in a window is blocked for a while. */
+export interface AbusePolicy {
+  afterRefusals: number;
+  windowSeconds: number;
+  blockSeconds: number;
 }
 
 /** Everything one round trip needs to decide a chat message. */
@@ -24,9 +35,15 @@ export interface AdmissionRequest {
   /** Who owns the conversation: `user:<id>` or `guest:<session>`. */
   owner: string;
   conversationId: string;
+  intent: ChatIntent;
+  /** The new user message's id ("" for regenerate, which sends none). */
   messageId: string;
   /** UTF-8 bytes of the new message as stored (JSON): part of the prompt's cost estimate. */
   messageBytes: number;
+  /** The identities an operator's block can name for this caller: its limit key, and `ip:<addr>`. */
+  blockTargets: string[];
+  /** Automatic blocking of repeat offenders, or null when off. */
+  abuse: AbusePolicy | null;
   /** Unique per request: names this reply's lease (concurrency slot and credit reservation). */
   leaseId: string;
   /** Longest reply in tokens (CHAT_MAX_OUTPUT_TOKENS). */
@@ -34,10 +51,12 @@ export interface AdmissionRequest {
 }
 
 export type Refusal =
+  | { reason: "blocked"; until: number; note: string }
   | { reason: "rate"; state: LayerState }
   | { reason: "concurrency"; limit: number; freesAt: number }
   | { reason: "not_found" }
   | { reason: "duplicate" }
+  | { reason: "nothing_to_replace" }
   | { reason: "credits"; used: number; reserved: number; budget: number };
 
 /** How the conversation stood: created by this message, already the caller's, or not checkable (store down). */
@@ -60,7 +79,10 @@ export type AdmissionResult =
       plan: string;
       layers: LayerState[];
       claim: ConversationClaim;
+      /** The newest HISTORY_LIMIT messages (the model's context), oldest first. */
       history: ChatMessage[];
+      /** How many messages the conversation holds in all (history is its tail). */
+      length: number;
       grant: Grant;
       /** Today's settled usage before this reply (the local fallback learns it from here). */
       usedTokens: number;
@@ -84,6 +106,11 @@ export interface Settlement {
   title?: string;
   /** The message never reached the model (failed before streaming): forget its id so a retry is not a duplicate. */
   forgetMessageId?: string;
+  /**
+   * Regenerate and edit replace the last turn: messages from this index on are dropped before `messages` are
+   * appended — only if the conversation still holds `expectLength` messages (nothing was added meanwhile).
+   */
+  replace?: { from: number; expectLength: number };
 }
 
 /** One of the two stores of admission state: the same contract in memory and on Redis. */
@@ -95,6 +122,8 @@ export interface AdmissionBackend {
   renew(limitKey: string, leaseId: string, now: number): Promise<void>;
   /** Today's settled tokens, the tokens live replies hold in reserve, and the stored plan (for /api/usage). */
   usageOf(limitKey: string, now: number): Promise<UsageState>;
+  /** Counts refusals an instance answered from its local cache (stats, abuse windows), after the fact. */
+  countCachedRefusals(now: number, refused: CachedRefusal[], abuse: AbusePolicy | null): Promise<void>;
   /** Every layer's state without spending anything (for GET /api/limits). */
   peek(query: LimitsQuery): Promise<LimitsState>;
 }

@@ -7,6 +7,7 @@ import {
   toUIMessageStream,
 } from "ai";
 import type { Admitted } from "../admission";
+import type { ChatIntent } from "../admission/types";
 import { buildChatPrompt } from "../ai/prompt";
 import { guardUIMessageStream } from "../ai/stream-guard";
 import { generateConversationTitle, heuristicTitle } from "../ai/title";
@@ -14,33 +15,33 @@ import { runAfterResponse } from "../http/background";
 import { services } from "../services";
 import type { ChatMessage } from "../store/types";
 import { messageText } from "../wire/messages";
+import { planTurn } from "./turn";
 
 const FAILURE_TEXT = "The assistant could not finish this reply. Please try again.";
 
 export interface ChatReplyInput {
   admitted: Admitted;
-  /** The new user message, as validated. */
-  message: ChatMessage;
+  intent: ChatIntent;
+  /** The new user message, as validated (none for regenerate). */
+  message?: ChatMessage;
   /** The client's request signal: a disconnect stops the model call. */
   signal: AbortSignal;
   /** Extra response headers (the RateLimit fields are added here). */
   headers?: Record<string, string>;
 }
 
-export async function streamChatReply({
-  admitted,
-  message,
-  signal,
-  headers,
-}: ChatReplyInput): Promise<Response> {
-  const userMessage: ChatMessage = { ...message, metadata: { created_at: Date.now() } };
-  const userText = messageText(userMessage);
-  // A new conversation's title is made from its first message while the reply streams, so that it is
-  // ready to be saved with the exchange (one write) when the reply ends.
-  const title = admitted.claim === "created" ? generateConversationTitle(userText) : undefined;
+export async function streamChatReply(input: ChatReplyInput): Promise<Response> {
+  const { admitted, signal, headers } = input;
   const stopRenewing = admitted.keepLeaseAlive();
   try {
-    const prompt = await buildChatPrompt(admitted.history, userMessage);
+    const message = input.message && { ...input.message, metadata: { created_at: Date.now() } };
+    const turn = planTurn(input.intent, admitted.history, admitted.length, message);
+    const { userMessage } = turn;
+    const userText = messageText(userMessage);
+    // A new conversation's title is made from its first message while the reply streams, so that it is
+    // ready to be saved with the exchange (one write) when the reply ends.
+    const title = admitted.claim === "created" ? generateConversationTitle(userText) : undefined;
+    const prompt = await buildChatPrompt(turn.history, userMessage);
     let reportedTokens: number | undefined;
     const result = streamText({
       model: services().model.model,
@@ -58,7 +59,7 @@ export async function streamChatReply({
     runAfterResponse(new Promise<void>((resolve) => (finished = resolve)));
     const uiStream = toUIMessageStream<ToolSet, ChatMessage>({
       stream: result.stream,
-      originalMessages: [...admitted.history, userMessage],
+      originalMessages: [...turn.history, userMessage],
       generateMessageId: () => crypto.randomUUID(),
       messageMetadata: ({ part }) => (part.type === "start" ? { created_at: Date.now() } : undefined),
       // Never leak provider internals to the browser.
@@ -74,10 +75,13 @@ export async function streamChatReply({
           // A cut-off reply reports no usage: estimate it (~4 characters a token) so stopping is no loophole.
           const tokens =
             reportedTokens ?? Math.ceil((JSON.stringify(prompt.messages).length + replyText.length) / 4);
+          const saved = turn.savesUserMessage ? [userMessage] : [];
           await admitted.settle({
             tokens,
-            messages: replyText ? [userMessage, reply] : [userMessage],
+            messages: replyText ? [...saved, reply] : saved,
             title: title && (await readyOr(title, heuristicTitle(userText))),
+            // A regenerate that produced nothing keeps the old answer rather than leave the question unanswered.
+            replace: replyText || turn.savesUserMessage ? turn.replace : undefined,
           });
         } finally {
           finished();

@@ -30,6 +30,15 @@ export class MemoryWindows {
     return window && window.resetAt > now ? window.count : 0;
   }
 
+  delete(key: string): void {
+    this.windows.delete(key);
+  }
+
+  /** When window `key` ends, if it is live. */
+  resetAt(key: string): number | undefined {
+    return this.windows.get(key)?.resetAt;
+  }
+
   /** Sets window `key` to `count` until `resetAt` (re-inserted, so the Map stays in window-start order). */
   set(key: string, count: number, resetAt: number, now: number): void {
     this.windows.delete(key);

@@ -72,12 +72,24 @@ export class MemoryChatStore implements ChatStore {
     this.idsByOwner.set(owner, ids);
   }
 
-  /** The newest `limit` messages (oldest first) and their stored size in bytes. */
-  history(owner: string, id: string, limit: number): { messages: ChatMessage[]; bytes: number } {
+  /** The newest `limit` messages (oldest first), their stored size in bytes, and how many there are in all. */
+  history(
+    owner: string,
+    id: string,
+    limit: number,
+  ): { messages: ChatMessage[]; bytes: number; length: number } {
     const entry = this.owned(owner, id);
-    if (!entry) return { messages: [], bytes: 0 };
+    if (!entry) return { messages: [], bytes: 0, length: 0 };
     const bytes = entry.sizes.slice(-limit).reduce((sum, size) => sum + size, 0);
-    return { messages: structuredClone(entry.messages.slice(-limit)), bytes };
+    return { messages: structuredClone(entry.messages.slice(-limit)), bytes, length: entry.messages.length };
+  }
+
+  /** Drops the messages from index `from` on, if the conversation still holds `expectLength` (regenerate, edit). */
+  truncate(owner: string, id: string, from: number, expectLength: number): void {
+    const entry = this.owned(owner, id);
+    if (!entry || entry.messages.length !== expectLength) return;
+    entry.messages.length = from;
+    entry.sizes.length = from;
   }
 
   /** Records a received user message id; false when it was already received (a retried send). */

@@ -9,22 +9,42 @@ const textPartSchema = z.object({
   text: z.string({ message: "text must be a string" }),
 });
 
-export const chatRequestSchema = z.object({
-  id: idSchema,
-  message: z
-    .object({
-      id: idSchema,
-      role: z.literal("user", { message: 'role must be "user"' }),
-      parts: z.array(textPartSchema, { message: "parts must be a list of text parts" }).min(1).max(20),
-    })
-    .transform((message) => ({ ...message, parts: message.parts.map(({ type, text }) => ({ type, text })) }))
-    .refine((m) => m.parts.some((p) => p.text.trim() !== ""), { message: "message text is empty" })
-    // Control characters (other than tab and newlines) are never typed by a person and confuse models and logs.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-    .refine((m) => m.parts.every((p) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(p.text)), {
-      message: "message text contains control characters",
-    })
-    .refine((m) => m.parts.reduce((n, p) => n + p.text.length, 0) <= MAX_MESSAGE_CHARS, {
-      message: `message text is longer than ${MAX_MESSAGE_CHARS} characters`,
-    }),
-});
+const userMessageSchema = z
+  .object({
+    id: idSchema,
+    role: z.literal("user", { message: 'role must be "user"' }),
+    parts: z.array(textPartSchema, { message: "parts must be a list of text parts" }).min(1).max(20),
+  })
+  .transform((message) => ({ ...message, parts: message.parts.map(({ type, text }) => ({ type, text })) }))
+  .refine((m) => m.parts.some((p) => p.text.trim() !== ""), { message: "message text is empty" })
+  // Control characters (other than tab and newlines) are never typed by a person and confuse models and logs.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  .refine((m) => m.parts.every((p) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(p.text)), {
+    message: "message text contains control characters",
+  })
+  .refine((m) => m.parts.reduce((n, p) => n + p.text.length, 0) <= MAX_MESSAGE_CHARS, {
+    message: `message text is longer than ${MAX_MESSAGE_CHARS} characters`,
+  });
+
+/**
+ * A chat message: `{id, message}` sends one (intent "send" is the default), `{id, intent: "regenerate"}` asks
+ * for a new answer to the last message, `{id, intent: "edit", message}` replaces the last message and its
+ * answer. The server owns the history: no other messages are accepted.
+ */
+export const chatRequestSchema = z.preprocess(
+  (body) =>
+    body && typeof body === "object" && !Array.isArray(body) && !("intent" in body)
+      ? { ...body, intent: "send" }
+      : body,
+  z.discriminatedUnion(
+    "intent",
+    [
+      z.object({ intent: z.literal("send"), id: idSchema, message: userMessageSchema }),
+      z.object({ intent: z.literal("regenerate"), id: idSchema }).strict(),
+      z.object({ intent: z.literal("edit"), id: idSchema, message: userMessageSchema }),
+    ],
+    { message: 'intent must be "send", "regenerate" or "edit"' },
+  ),
+);
+
+export type ChatRequest = z.infer<typeof chatRequestSchema>;

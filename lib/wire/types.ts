@@ -7,6 +7,7 @@ export type ErrorCode =
   | "unauthorized"
   | "payment_required"
   | "forbidden"
+  | "blocked"
   | "not_found"
   | "method_not_allowed"
   | "request_timeout"

@@ -194,6 +194,46 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
       for (let i = 0; i < 4; i++) expect(await drain(await send(caller, newId()))).toBe(200);
     });
 
+    it("a blocked identity gets its own 403 at once, spending nothing; the block counts in the stats", async () => {
+      const ip = "198.51.100.81";
+      const caller = { bearer: await userToken(`blocked-${newId()}`), ip };
+      expect(await drain(await send(caller, newId()))).toBe(200);
+      await services().operator.setBlock(
+        { target: `ip:${ip}`, until: Date.now() + 60_000, reason: "spam" },
+        Date.now(),
+      );
+      for (let i = 0; i < 3; i++) {
+        const refused = await send(caller, newId());
+        expect(refused.status).toBe(403);
+        const body = await refused.json();
+        expect(body).toMatchObject({ error: "blocked", reason: "spam" });
+        expect(new Date(body.until).getTime()).toBeGreaterThan(Date.now());
+      }
+      expect(await services().operator.clearBlock(`ip:${ip}`)).toBe(true);
+      // The 403s spent nothing: 4 of the minute's 5 remain.
+      for (let i = 0; i < 4; i++) expect(await drain(await send(caller, newId()))).toBe(200);
+      const minute = Math.floor(Date.now() / 60_000);
+      const [counts] = await services().operator.minutes(minute, minute);
+      expect(counts?.counts).toMatchObject({ admitted: 5, "refused:blocked": 3 });
+    });
+
+    it("stats count what was sent, including refusals answered from the local cache", async () => {
+      const caller = { ip: "198.51.100.82" };
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push(await drain(await send(caller, newId())));
+      expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+      const minute = Math.floor(Date.now() / 60_000);
+      // Refusals from the cache are counted within a second or so, batched.
+      await vi.waitFor(
+        async () => {
+          const [counts] = await services().operator.minutes(minute, minute);
+          expect(counts?.counts).toEqual({ admitted: 5, "refused:user": 7 });
+          expect(counts?.top["ip:198.51.100.82"]).toBe(7);
+        },
+        { timeout: 5_000, interval: 100 },
+      );
+    });
+
     it("a 429 answered from the local cache lists every layer in RateLimit-Policy", async () => {
       configure({ RATE_LIMIT_CHAT_PER_MIN: "1" });
       const caller = { ip: "198.51.100.80" };

@@ -347,6 +347,80 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       expect((await limitsGet(requestFor("/api/limits", caller))).status).toBe(200);
     });
 
+    it("regenerate replaces the last reply and edit the last exchange: one copy after a reload", async () => {
+      const caller = { bearer: await userToken("judy") };
+      const id = newId();
+      const post = (body: object) =>
+        chatPost(requestFor("/api/chat/message", caller, { body: JSON.stringify(body) }));
+      await sendAndDrain(caller, id, "question one");
+      await sendAndDrain(caller, id, "question two");
+      const before = await waitFor(async () => {
+        const c = await conversation(caller, id);
+        return c.body.messages?.length === 4 ? c.body : undefined;
+      });
+      const regenerated = await post({ id, intent: "regenerate" });
+      expect(regenerated.status).toBe(200);
+      expect(await streamedText(regenerated)).toContain("question two");
+      const afterRegenerate = await waitFor(async () => {
+        const c = await conversation(caller, id);
+        return c.body.messages?.[3]?.id !== before.messages[3].id ? c.body : undefined;
+      });
+      expect(afterRegenerate.messages.map((m: { role: string }) => m.role)).toEqual([
+        "user",
+        "assistant",
+        "user",
+        "assistant",
+      ]);
+      expect(afterRegenerate.messages[2]).toEqual(before.messages[2]);
+
+      const edited = await post({
+        id,
+        intent: "edit",
+        message: { id: newId("m"), role: "user", parts: [{ type: "text", text: "question two, better" }] },
+      });
+      expect(edited.status).toBe(200);
+      await streamedText(edited);
+      const afterEdit = await waitFor(async () => {
+        const c = await conversation(caller, id);
+        return c.body.messages?.[2]?.parts?.[0]?.text === "question two, better" ? c.body : undefined;
+      });
+      expect(afterEdit.messages).toHaveLength(4);
+      expect(afterEdit.messages[0]).toEqual(before.messages[0]);
+      const replyText = afterEdit.messages[3].parts.find((p: { type: string }) => p.type === "text").text;
+      expect(replyText).toContain("question two, better");
+    });
+
+    it("regenerate and edit are messages: refused like a send, 404 for others' conversations, 4xx for bad shapes", async () => {
+      configure({ RATE_LIMIT_CHAT_PER_MIN: "2" });
+      const owner = { bearer: await userToken("kim") };
+      const stranger = { bearer: await userToken("leo") };
+      const id = newId();
+      const post = (caller: Caller, body: unknown) =>
+        chatPost(requestFor("/api/chat/message", caller, { body: JSON.stringify(body) }));
+      await sendAndDrain(owner, id, "hello");
+      expect((await post(stranger, { id, intent: "regenerate" })).status).toBe(404);
+      expect((await post(owner, { id: newId(), intent: "regenerate" })).status).toBe(404);
+      for (const bad of [
+        {
+          id,
+          intent: "regenerate",
+          message: { id: "m", role: "user", parts: [{ type: "text", text: "x" }] },
+        },
+        { id, intent: "edit" },
+        { id, intent: "rewrite" },
+      ]) {
+        const response = await post(owner, bad);
+        expect(response.status, JSON.stringify(bad)).toBe(400);
+        expect((await response.json()).error).toBe("bad_request");
+      }
+      const regenerated = await post(owner, { id, intent: "regenerate" });
+      expect(regenerated.status).toBe(200);
+      await streamedText(regenerated);
+      const refused = await post(owner, { id, intent: "regenerate" });
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toMatchObject({ error: "rate_limited", layer: "min" });
+    });
+
     it("health reports the store and the model", async () => {
       const health = await (await healthGet()).json();
       expect(health).toMatchObject({ status: "ok", store: backend.name, model: "Offline demo model" });

@@ -24,14 +24,15 @@ export async function POST(request: Request): Promise<Response> {
     const caller = await identifyCaller(request);
     refuseFromCache(caller);
 
-    const { id, message } = parseWith(chatRequestSchema, await readJsonBody(request, MAX_CHAT_BODY_BYTES));
+    const body = parseWith(chatRequestSchema, await readJsonBody(request, MAX_CHAT_BODY_BYTES));
     unreadBody = false;
     const identity = await withOwner(request, caller);
     // A caller without a session gets one with its first reply: conversations are never owned by an IP.
     const guest = identity.owner ? null : await mintGuestSession();
     const owner = identity.owner ?? `guest:${guest?.sessionId}`;
-    const admitted = await admit({ caller, owner, conversationId: id, message });
-    const reply = await streamChatReply({ admitted, message, signal: request.signal });
+    const message = body.intent === "regenerate" ? undefined : body.message;
+    const admitted = await admit({ caller, owner, conversationId: body.id, intent: body.intent, message });
+    const reply = await streamChatReply({ admitted, intent: body.intent, message, signal: request.signal });
     if (!guest) return reply;
     const withCookie = new NextResponse(reply.body, reply);
     withCookie.cookies.set(GUEST_COOKIE, guest.cookieValue, guestCookieOptions());
