@@ -51,7 +51,8 @@ test.describe("Redis outage, fail-open (default)", () => {
     const during = answers.filter((a) => a.phase === "down");
     expect(during.length).toBeGreaterThan(5);
     expect(answers.filter((a) => a.status >= 500)).toEqual([]);
-    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThanOrEqual(TIMEOUT_MS + 100);
+    // Bounded, not hanging: the store's deadline plus whatever a loaded machine adds (speed lives in the bench).
+    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(TIMEOUT_MS * 6);
 
     await stack.startRedis();
     const returned = Date.now();
