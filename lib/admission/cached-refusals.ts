@@ -32,7 +32,10 @@ export class CachedRefusalCounter {
   record(scope: CachedRefusal["scope"], limitKey: string, now: number): void {
     const minute = statsMinute(now);
     let entries = this.buffer.get(minute);
-    if (!entries) this.buffer.set(minute, (entries = new Map()));
+    if (!entries) {
+      entries = new Map();
+      this.buffer.set(minute, entries);
+    }
     const key = `${scope}|${limitKey}`;
     const entry = entries.get(key);
     if (entry) entry.times += 1;
