@@ -36,14 +36,14 @@ export function ConversationList({ conversations, failed, query, currentId, ...a
   return (
     <div data-testid="conversation-list">
       {groupByRecency(matches, new Date()).map(({ group, items }) => (
-        <section key={group} className="conv-group" aria-label={group} data-testid="conversation-group">
+        <div key={group} className="conv-group" data-testid="conversation-group">
           <h2 className="side-heading">{group}</h2>
           <ul className="conv-list">
             {items.map((c) => (
               <ConversationRow key={c.id} conversation={c} current={c.id === currentId} {...actions} />
             ))}
           </ul>
-        </section>
+        </div>
       ))}
     </div>
   );

@@ -1,6 +1,6 @@
 // One conversation in the sidebar: a link (?c=id, so open-in-new-tab works), Rename and Delete (with an inline
 // confirm). Keyboard focus comes back to the row's link or button when an inline step ends.
-import { type KeyboardEvent, type MouseEvent, useCallback, useState } from "react";
+import { type KeyboardEvent, type MouseEvent, type ReactNode, useCallback, useState } from "react";
 import type { ConversationSummary } from "@/components/api";
 import { RenameForm } from "./rename-form";
 
@@ -64,7 +64,7 @@ export function ConversationRow({ conversation: c, current, onSelect, onDelete, 
     }
   };
 
-  let body: React.ReactNode;
+  let body: ReactNode;
   if (mode === "rename") {
     body = (
       <RenameForm

@@ -23,7 +23,8 @@ type Props = {
 
 export function Sidebar(props: Props) {
   const [query, setQuery] = useState("");
-  const hasConversations = (props.conversations?.length ?? 0) > 0;
+  // Shown once there is something to search, and kept while a query is typed (so it can always be cleared).
+  const showSearch = (props.conversations?.length ?? 0) > 0 || query !== "";
   return (
     <aside id="sidebar" className="sidebar" data-open={props.open || undefined} aria-label="Sidebar">
       <div className="sidebar-top">
@@ -48,7 +49,7 @@ export function Sidebar(props: Props) {
         </svg>
         New chat
       </button>
-      {hasConversations && (
+      {showSearch && (
         <search className="search">
           <svg viewBox="0 0 24 24" width="15" height="15" aria-hidden="true">
             <path
