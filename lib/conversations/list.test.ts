@@ -48,9 +48,9 @@ describe("groupByRecency", () => {
     process.env.TZ = "UTC";
     const now = new Date(Date.UTC(2026, 0, 10, 12));
     const items = [
-      { id: "a", updatedAt: Date.UTC(2026, 0, 10, 11) },
-      { id: "b", updatedAt: Date.UTC(2026, 0, 10, 1) },
-      { id: "c", updatedAt: Date.UTC(2025, 11, 1) },
+      { id: "a", updated_at: Date.UTC(2026, 0, 10, 11) },
+      { id: "b", updated_at: Date.UTC(2026, 0, 10, 1) },
+      { id: "c", updated_at: Date.UTC(2025, 11, 1) },
     ];
     expect(groupByRecency(items, now)).toEqual([
       { group: "Today", items: [items[0], items[1]] },

@@ -20,13 +20,13 @@ export function recencyGroup(updatedAt: number, now: Date): RecencyGroup {
 }
 
 /** Non-empty groups in order, each keeping the items' own order (the API's newest first). */
-export function groupByRecency<T extends { updatedAt: number }>(
+export function groupByRecency<T extends { updated_at: number }>(
   items: readonly T[],
   now: Date,
 ): { group: RecencyGroup; items: T[] }[] {
   const buckets = new Map<RecencyGroup, T[]>();
   for (const item of items) {
-    const group = recencyGroup(item.updatedAt, now);
+    const group = recencyGroup(item.updated_at, now);
     const bucket = buckets.get(group);
     if (bucket) bucket.push(item);
     else buckets.set(group, [item]);
