@@ -144,6 +144,7 @@ test("rename refused by the server (deleted elsewhere) says so, keeps the typed 
     "This conversation no longer exists (deleted in another tab?).",
   );
   await expect(page.getByTestId("rename-input")).toHaveValue("Gifts");
+  await expect(page.getByTestId("rename-input")).toBeFocused(); // the keyboard user is still in the field
   // Leaving the field brings the list up to date.
   await page.keyboard.press("Escape");
   await expect(chat.conversationItems).toHaveCount(2);

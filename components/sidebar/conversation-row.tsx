@@ -1,6 +1,14 @@
 // One conversation in the sidebar: a link (?c=id, so open-in-new-tab works), Rename and Delete (with an inline
 // confirm). Keyboard focus comes back to the row's link or button when an inline step ends.
-import { type KeyboardEvent, type MouseEvent, type ReactNode, useCallback, useState } from "react";
+import {
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+} from "react";
 import type { ConversationSummary } from "@/components/api";
 import { RenameForm } from "./rename-form";
 
@@ -16,14 +24,6 @@ type Props = {
 
 type Mode = "view" | "rename" | "confirm-delete";
 
-function focusInRow(id: string, testId: string) {
-  window.requestAnimationFrame(() =>
-    document
-      .querySelector<HTMLElement>(`[data-conversation-id="${CSS.escape(id)}"] [data-testid="${testId}"]`)
-      ?.focus(),
-  );
-}
-
 const iconProps = {
   fill: "none",
   stroke: "currentColor",
@@ -35,6 +35,15 @@ const iconProps = {
 export function ConversationRow({ conversation: c, current, onSelect, onDelete, onRename, onStale }: Props) {
   const [mode, setMode] = useState<Mode>("view");
   const [deleting, setDeleting] = useState(false);
+  // Where keyboard focus goes once the row is back in view mode (after a rename or a cancelled delete).
+  const returnFocus = useRef<"link" | "delete" | null>(null);
+  const link = useRef<HTMLAnchorElement>(null);
+  const deleteButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (mode !== "view" || !returnFocus.current) return;
+    (returnFocus.current === "link" ? link : deleteButton).current?.focus();
+    returnFocus.current = null;
+  }, [mode]);
   // Stable, so the confirm's Cancel button takes focus once when it appears, not on every re-render.
   const focusOnMount = useCallback((el: HTMLButtonElement | null) => el?.focus(), []);
   const title = c.title.trim() || "New chat";
@@ -54,8 +63,8 @@ export function ConversationRow({ conversation: c, current, onSelect, onDelete, 
     }
   };
   const cancelDelete = () => {
+    returnFocus.current = "delete";
     setMode("view");
-    focusInRow(c.id, "delete-conversation");
   };
   const onConfirmKey = (event: KeyboardEvent) => {
     if (event.key === "Escape") {
@@ -71,9 +80,9 @@ export function ConversationRow({ conversation: c, current, onSelect, onDelete, 
         title={title}
         onSave={(next) => onRename(c.id, next)}
         onDone={(gone) => {
+          returnFocus.current = gone ? null : "link";
           setMode("view");
           if (gone) onStale();
-          else focusInRow(c.id, "conversation-link");
         }}
       />
     );
@@ -107,6 +116,7 @@ export function ConversationRow({ conversation: c, current, onSelect, onDelete, 
     body = (
       <>
         <a
+          ref={link}
           href={`/?c=${encodeURIComponent(c.id)}`}
           className="conv-link"
           data-testid="conversation-link"
@@ -130,6 +140,7 @@ export function ConversationRow({ conversation: c, current, onSelect, onDelete, 
             </svg>
           </button>
           <button
+            ref={deleteButton}
             type="button"
             className="icon-btn"
             data-testid="delete-conversation"

@@ -81,7 +81,10 @@ export function RenameForm({ title, onSave, onDone }: Props) {
         autoFocus
         onFocus={(event) => event.currentTarget.select()}
         value={value}
-        disabled={saving}
+        // Read-only, not disabled, while saving: a disabled field drops keyboard focus, and a refused title
+        // must come back to the same place.
+        readOnly={saving}
+        aria-busy={saving || undefined}
         onChange={(event) => {
           setValue(event.target.value);
           setError(null);
