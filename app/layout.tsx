@@ -1,4 +1,4 @@
-// Root layout: document shell, metadata, viewport/theme colors and the global stylesheet.
+// Root layout: document shell, metadata, viewport, the theme script and theme colors, and the global stylesheet.
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import "./globals.css";
@@ -9,6 +9,8 @@ import "@/components/styles/layout.css";
 import "@/components/styles/chat.css";
 import "@/components/styles/markdown.css";
 import "@/components/styles/composer.css";
+import { THEME_COLORS } from "@/components/theme/theme";
+import { ThemeScript } from "@/components/theme/theme-script";
 
 export const metadata: Metadata = {
   title: "Chat",
@@ -20,15 +22,28 @@ export const viewport: Viewport = {
   width: "device-width",
   initialScale: 1,
   colorScheme: "light dark",
-  themeColor: [
-    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
-    { media: "(prefers-color-scheme: dark)", color: "#17181b" },
-  ],
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    // The head script sets data-theme before React hydrates: the attribute is expected to differ.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* Written here rather than in `viewport` so they precede the script that adjusts them. */}
+        <meta
+          name="theme-color"
+          media="(prefers-color-scheme: light)"
+          content={THEME_COLORS.light}
+          suppressHydrationWarning
+        />
+        <meta
+          name="theme-color"
+          media="(prefers-color-scheme: dark)"
+          content={THEME_COLORS.dark}
+          suppressHydrationWarning
+        />
+        <ThemeScript />
+      </head>
       <body>{children}</body>
     </html>
   );

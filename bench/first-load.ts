@@ -61,3 +61,27 @@ export async function firstLoadJs(baseUrl: string, distDir: string, path = "/"):
     legacy,
   };
 }
+
+/**
+ * `npx tsx bench/first-load.ts [distDir]`: serves an existing production build (default `.next`, the one
+ * `next build` and the e2e suite write) with `next start` and prints the first-load JS of `/`.
+ */
+async function main(): Promise<void> {
+  const { startApp } = await import("../test/support/app-server");
+  const distDir = process.argv[2] || process.env.NEXT_DIST_DIR || ".next";
+  const app = await startApp({ NEXT_DIST_DIR: distDir });
+  try {
+    const result = await firstLoadJs(app.url, distDir, "/");
+    for (const chunk of result.chunks)
+      console.log(`${(chunk.gzip / 1000).toFixed(1).padStart(7)} kB  ${chunk.file}`);
+    const verdict = result.gzip <= 160_000 ? "within" : "OVER";
+    console.log(
+      `first-load JS of / (${distDir}): ${(result.gzip / 1000).toFixed(1)} kB gzip in ${result.chunks.length} chunks ` +
+        `(${(result.bytes / 1000).toFixed(1)} kB raw; inline scripts ${(result.inlineGzip / 1000).toFixed(1)} kB gzip) — ${verdict} the 160 kB budget`,
+    );
+  } finally {
+    await app.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) await main();

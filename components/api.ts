@@ -70,6 +70,11 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
 export const api = {
   listConversations: () => request<{ conversations: ConversationSummary[] }>("/api/conversations"),
   getConversation: (id: string) => request<Conversation>(`/api/conversations/${encodeURIComponent(id)}`),
+  renameConversation: (id: string, title: string) =>
+    request<ConversationSummary>(`/api/conversations/${encodeURIComponent(id)}`, {
+      method: "PATCH",
+      body: JSON.stringify({ title }),
+    }),
   deleteConversation: (id: string) =>
     request<void>(`/api/conversations/${encodeURIComponent(id)}`, { method: "DELETE" }),
   usage: () => request<Usage>("/api/usage"),

@@ -82,6 +82,18 @@ export function ChatApp() {
     [current?.id, newChat, setConversations, refreshConversations],
   );
 
+  /** Renames on the server, then in the list; a failure reaches the rename field (it shows the reason). */
+  const rename = useCallback(
+    async (id: string, title: string) => {
+      const renamed = await api.renameConversation(id, title);
+      setConversations(
+        (list) => list?.map((c) => (c.id === id ? { ...c, title: renamed.title } : c)) ?? null,
+      );
+    },
+    [setConversations],
+  );
+  const listStale = useCallback(() => void refreshConversations(), [refreshConversations]);
+
   const onSend = useCallback((id: string) => {
     if (new URLSearchParams(window.location.search).get("c") !== id) setUrlConversation(id);
   }, []);
@@ -110,6 +122,8 @@ export function ChatApp() {
         onNewChat={newChat}
         onSelect={select}
         onDelete={remove}
+        onRename={rename}
+        onListStale={listStale}
         onSessionChanged={onSessionChanged}
         onClose={closeMenu}
       />

@@ -1,11 +1,13 @@
 // One conversation's view: transcript + notices + composer + paywall. Keyed by conversation id by its parent.
 "use client";
 
+import { focusComposer } from "@/components/focus";
 import { ChatError } from "./chat-error";
 import { Composer } from "./composer";
 import { MessageList } from "./message-list";
 import { PaywallDialog } from "./paywall-dialog";
 import { RateLimitNotice } from "./rate-limit-notice";
+import { Suggestions } from "./suggestions";
 import { useChatSession } from "./use-chat-session";
 
 type Props = {
@@ -36,6 +38,13 @@ export function ChatView(props: Props) {
       <div className="empty">
         <h2 className="empty-title">How can I help today?</h2>
         <p className="muted">Ask anything. Replies stream in as they&apos;re written.</p>
+        <Suggestions
+          disabled={chat.busy}
+          onPick={(prompt) => {
+            chat.send(prompt);
+            focusComposer();
+          }}
+        />
       </div>
     );
 

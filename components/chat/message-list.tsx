@@ -1,7 +1,10 @@
-// The scrollable transcript: messages, a "thinking" indicator, and the inline notices where the reply would be.
-import { type ReactNode, useEffect, useRef } from "react";
+// The scrollable transcript: messages, a "thinking" indicator, the inline notices where the reply would be, and
+// a "scroll to latest" button while the reader is up in the history.
+import { type ReactNode, useEffect } from "react";
 import type { ChatMessage } from "@/components/api";
+import { focusComposer } from "@/components/focus";
 import { MessageItem } from "./message-item";
+import { useStickToBottom } from "./use-stick-to-bottom";
 
 type Props = {
   messages: ChatMessage[];
@@ -14,59 +17,84 @@ type Props = {
 };
 
 export function MessageList({ messages, status, incompleteIds, empty, hasNotices, children }: Props) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const pinned = useRef(true);
+  const { scrollerRef, contentRef, away, onScroll, onWheel, scrollToBottom } = useStickToBottom();
   const streaming = status === "streaming";
   const waiting = status === "submitted" && messages.at(-1)?.role === "user";
 
-  // Follow the conversation while the user is at (or near) the bottom; leave them alone if they scrolled up.
-  // A message the user just sent always brings the view back down.
-  const lastIsUser = messages.at(-1)?.role === "user";
-  if (lastIsUser) pinned.current = true;
+  // A message the user just sent always brings the view back down, wherever they were reading.
+  const last = messages.at(-1);
+  const sentId = last?.role === "user" ? last.id : null;
   useEffect(() => {
-    const el = scroller.current;
-    if (el && pinned.current) el.scrollTop = el.scrollHeight;
-  });
+    if (sentId) scrollToBottom();
+  }, [sentId, scrollToBottom]);
 
-  const onScroll = () => {
-    const el = scroller.current;
-    if (el) pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  const jumpToLatest = () => {
+    const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    scrollToBottom(reduced ? "auto" : "smooth");
+    focusComposer();
   };
 
   return (
-    <div className="scroller" ref={scroller} onScroll={onScroll}>
-      <section className="transcript" aria-label="Messages">
-        {messages.length === 0 && !hasNotices && !waiting ? (
-          empty
-        ) : (
-          // A polite log, busy while a reply streams so screen readers read it once it's complete.
-          <div
-            role="log"
-            aria-live="polite"
-            aria-relevant="additions text"
-            aria-busy={status !== "ready" && status !== "error"}
-          >
-            {messages.map((message, index) => (
-              <MessageItem
-                key={message.id}
-                message={message}
-                incomplete={incompleteIds.has(message.id)}
-                streaming={streaming && index === messages.length - 1 && message.role === "assistant"}
-              />
-            ))}
-            {waiting && (
-              <div className="msg msg-assistant" data-testid="assistant-pending">
-                <div className="bubble bubble-assistant typing" role="img" aria-label="Assistant is thinking">
-                  <span />
-                  <span />
-                  <span />
+    <div className="scroller-wrap">
+      <div className="scroller" ref={scrollerRef} onScroll={onScroll} onWheel={onWheel}>
+        <section className="transcript" aria-label="Messages" ref={contentRef}>
+          {messages.length === 0 && !hasNotices && !waiting ? (
+            empty
+          ) : (
+            // A polite log, busy while a reply streams so screen readers read it once it's complete.
+            <div
+              role="log"
+              aria-live="polite"
+              aria-relevant="additions text"
+              aria-busy={status !== "ready" && status !== "error"}
+            >
+              {messages.map((message, index) => (
+                <MessageItem
+                  key={message.id}
+                  message={message}
+                  incomplete={incompleteIds.has(message.id)}
+                  streaming={streaming && index === messages.length - 1 && message.role === "assistant"}
+                />
+              ))}
+              {waiting && (
+                <div className="msg msg-assistant" data-testid="assistant-pending">
+                  <div
+                    className="bubble bubble-assistant typing"
+                    role="img"
+                    aria-label="Assistant is thinking"
+                  >
+                    <span />
+                    <span />
+                    <span />
+                  </div>
                 </div>
-              </div>
-            )}
-          </div>
-        )}
-        {children}
-      </section>
+              )}
+            </div>
+          )}
+          {children}
+        </section>
+      </div>
+      {away && (
+        <button
+          type="button"
+          className="scroll-latest"
+          data-testid="scroll-to-latest"
+          aria-label="Scroll to latest message"
+          title="Scroll to latest message"
+          onClick={jumpToLatest}
+        >
+          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+            <path
+              d="M12 5v14M6 13l6 6 6-6"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="2"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
+          </svg>
+        </button>
+      )}
     </div>
   );
 }

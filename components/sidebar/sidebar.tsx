@@ -1,5 +1,8 @@
-// The sidebar: New chat, the conversation list and the account panel. Off-canvas behind a menu on phones.
+// The sidebar: New chat, search, the grouped conversation list, the theme switch and the account panel.
+// Off-canvas behind a menu on phones.
+import { useState } from "react";
 import type { ConversationSummary, SessionInfo } from "@/components/api";
+import { ThemeSwitch } from "@/components/theme/theme-switch";
 import { AccountPanel } from "./account-panel";
 import { ConversationList } from "./conversation-list";
 
@@ -12,11 +15,16 @@ type Props = {
   onNewChat: () => void;
   onSelect: (id: string) => void;
   onDelete: (id: string) => Promise<void>;
+  onRename: (id: string, title: string) => Promise<void>;
+  onListStale: () => void;
   onSessionChanged: () => void;
   onClose: () => void;
 };
 
 export function Sidebar(props: Props) {
+  const [query, setQuery] = useState("");
+  // Shown once there is something to search, and kept while a query is typed (so it can always be cleared).
+  const showSearch = (props.conversations?.length ?? 0) > 0 || query !== "";
   return (
     <aside id="sidebar" className="sidebar" data-open={props.open || undefined} aria-label="Sidebar">
       <div className="sidebar-top">
@@ -41,16 +49,49 @@ export function Sidebar(props: Props) {
         </svg>
         New chat
       </button>
+      {showSearch && (
+        <search className="search">
+          <svg viewBox="0 0 24 24" width="15" height="15" aria-hidden="true">
+            <path
+              d="M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM20 20l-4-4"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.8"
+              strokeLinecap="round"
+            />
+          </svg>
+          <input
+            type="search"
+            className="search-input"
+            data-testid="conversation-search"
+            aria-label="Search conversations by title"
+            placeholder="Search chats"
+            autoComplete="off"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+            onKeyDown={(event) => {
+              // Escape clears the search first; a second Escape closes the phone menu.
+              if (event.key === "Escape" && query) {
+                event.stopPropagation();
+                setQuery("");
+              }
+            }}
+          />
+        </search>
+      )}
       <nav className="sidebar-nav" aria-label="Conversations">
-        <h2 className="side-heading">Recent</h2>
         <ConversationList
           conversations={props.conversations}
           failed={props.listFailed}
+          query={query}
           currentId={props.currentId}
           onSelect={props.onSelect}
           onDelete={props.onDelete}
+          onRename={props.onRename}
+          onStale={props.onListStale}
         />
       </nav>
+      <ThemeSwitch />
       <AccountPanel session={props.session} onChanged={props.onSessionChanged} />
     </aside>
   );

@@ -1,4 +1,4 @@
-// A keyless, network-free LanguageModelV4 that streams a deterministic markdown reply word by word.
+// A keyless, network-free LanguageModelV4 that streams a deterministic markdown reply (offline-reply.ts) word by word.
 import type {
   LanguageModelV4,
   LanguageModelV4CallOptions,
@@ -9,10 +9,12 @@ import type {
   LanguageModelV4StreamResult,
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
+import { offlineReply } from "./offline-reply";
+
+export { offlineReply };
 
 export const OFFLINE_MODEL_ID = "offline-demo";
 export const OFFLINE_PROVIDER = "offline";
-const EXCERPT_CHARS = 200;
 
 export interface OfflineStreamEnd {
   outcome: "completed" | "cancelled";
@@ -41,32 +43,6 @@ function promptText(prompt: LanguageModelV4Prompt): string {
         : m.content.map((p) => ("text" in p && typeof p.text === "string" ? p.text : "")).join(" "),
     )
     .join("\n");
-}
-
-function lastUserText(prompt: LanguageModelV4Prompt): string {
-  for (let i = prompt.length - 1; i >= 0; i--) {
-    const m = prompt[i];
-    if (m?.role === "user") {
-      return m.content.map((p) => (p.type === "text" ? p.text : "")).join(" ");
-    }
-  }
-  return "";
-}
-
-/** The reply the offline model gives to a prompt; exported so tests can compare against it. */
-export function offlineReply(prompt: LanguageModelV4Prompt): string {
-  const said = lastUserText(prompt).replace(/\s+/g, " ").trim();
-  const excerpt = said.length > EXCERPT_CHARS ? `${said.slice(0, EXCERPT_CHARS).trimEnd()}…` : said;
-  const words = said === "" ? 0 : said.split(" ").length;
-  const turn = prompt.filter((m) => m.role === "user").length;
-  const echo = said === "" ? "You sent an empty message." : `You said: “${excerpt}”.`;
-  return [
-    `This is the **offline demo model** — no API key is configured, so I answer locally. ${echo}`,
-    "",
-    `- Your message has ${words} ${words === 1 ? "word" : "words"} and ${said.length} characters.`,
-    `- This is turn ${turn} of our conversation; replies stream word by word, so try *Stop* mid-answer.`,
-    "- Set `AI_GATEWAY_API_KEY`, `OPENAI_API_KEY` or `OPENAI_BASE_URL` to talk to a real model.",
-  ].join("\n");
 }
 
 function usage(input: number, output: number): LanguageModelV4Usage {

@@ -138,6 +138,13 @@ export class MemoryChatStore implements ChatStore {
     return mine.sort((a, b) => b.updated_at - a.updated_at).slice(0, limit);
   }
 
+  async renameConversation(owner: string, id: string, title: string): Promise<ConversationSummary | null> {
+    const entry = this.owned(owner, id);
+    if (!entry) return null;
+    entry.title = title;
+    return { id, title, updated_at: entry.updatedAt };
+  }
+
   async deleteConversation(owner: string, id: string): Promise<boolean> {
     if (!this.owned(owner, id)) return false;
     this.forget(owner, id);

@@ -9,6 +9,20 @@ import {
   DEFAULT_TITLE,
 } from "./types";
 
+// Renames only a conversation that exists: a plain HSET would recreate the hash of one deleted meanwhile.
+const RENAME_SCRIPT = `
+if redis.call("EXISTS", KEYS[1]) == 0 then return false end
+redis.call("HSET", KEYS[1], "title", ARGV[1])
+return redis.call("HGET", KEYS[1], "updatedAt")
+`;
+
+/**
+ * A renamed title is stored JSON-encoded: the client JSON-parses every field it reads, so a raw title such as
+ * `"quoted"`, `1e3` or `[1, 2]` would come back changed (`quoted`, 1000, "1,2"). An encoded string always
+ * parses back to itself; titles stored raw keep reading as they did.
+ */
+const encodeTitle = (title: string) => JSON.stringify(title);
+
 interface Meta {
   title?: string;
   updatedAt?: number | string;
@@ -16,8 +30,11 @@ interface Meta {
 
 export class RedisChatStore implements ChatStore {
   readonly kind = "redis" as const;
+  private readonly renameScript;
 
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: Redis) {
+    this.renameScript = redis.createScript<number | string | null>(RENAME_SCRIPT);
+  }
 
   async getConversation(owner: string, id: string): Promise<Conversation | null> {
     const [meta, messages] = await Promise.all([
@@ -38,6 +55,12 @@ export class RedisChatStore implements ChatStore {
       const meta = metas[i];
       return meta ? [{ id, ...summaryFields(meta) }] : [];
     });
+  }
+
+  async renameConversation(owner: string, id: string, title: string): Promise<ConversationSummary | null> {
+    const updatedAt = await this.renameScript.exec([keys.meta(owner, id)], [encodeTitle(title)]);
+    if (updatedAt === null) return null;
+    return { id, title, updated_at: Number(updatedAt) };
   }
 
   async deleteConversation(owner: string, id: string): Promise<boolean> {

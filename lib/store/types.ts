@@ -4,7 +4,7 @@ import type { Conversation, ConversationSummary } from "../wire/types";
 export type { ChatMessage, ChatMessageMetadata, Conversation, ConversationSummary } from "../wire/types";
 
 /**
- * Reading and deleting conversations, for the routes. Creating conversations and appending to them happens in
+ * Reading, renaming and deleting conversations, for the routes. Creating conversations and appending to them happens in
  * the admission and settle steps (lib/admission), which check limits and ownership in the same step.
  */
 export interface ChatStore {
@@ -13,6 +13,8 @@ export interface ChatStore {
   /** The owner's conversations that have at least one message, newest first. */
   listConversations(owner: string, limit: number): Promise<ConversationSummary[]>;
   deleteConversation(owner: string, id: string): Promise<boolean>;
+  /** Sets the title of one of the owner's existing conversations (order unchanged); null when there is none. */
+  renameConversation(owner: string, id: string, title: string): Promise<ConversationSummary | null>;
   /** Resolves when the backend answers; used by /api/health. */
   ping(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 // Playwright fixtures (a `next start` per worker with the spec's environment) and the chat page object.
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Page, type TestInfo } from "@playwright/test";
 import { type AppServer, startApp } from "./app-server";
 import { chatBody, newId } from "./chat-body";
 import { type RedisStack, startRedisStack } from "./redis";
@@ -73,6 +73,56 @@ export function useRedisBackedApp(env: Record<string, string> = {}): { stack: Re
   return handle;
 }
 
+/** The sizes the UI is checked at: a laptop and a 375 px phone. */
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 375, height: 740 },
+} as const;
+
+/** Waits for running CSS transitions (e.g. the phone menu sliding away after a resize) and one frame. */
+export async function settle(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    await Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation instanceof CSSTransition)
+        .map((animation) => animation.finished.catch(() => null)),
+    );
+  });
+}
+
+/**
+ * Screenshots of the page as it is now, at desktop and phone size, in light and dark (the OS preference; the
+ * theme switch is left on System), saved as `<name>-<viewport>-<scheme>.png` in the test's output folder. Ends
+ * at desktop size, light. `prepare` runs after each resize (e.g. to scroll something into view); `only` limits
+ * the sizes (for a phone-only state such as the open menu).
+ */
+export async function screenshotLooks(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+  prepare?: (page: Page) => Promise<void>,
+  only?: (keyof typeof VIEWPORTS)[],
+): Promise<string[]> {
+  const files: string[] = [];
+  for (const [viewport, size] of Object.entries(VIEWPORTS)) {
+    if (only && !only.includes(viewport as keyof typeof VIEWPORTS)) continue;
+    await page.setViewportSize(size);
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      await prepare?.(page);
+      await settle(page);
+      const path = testInfo.outputPath(`${name}-${viewport}-${colorScheme}.png`);
+      await page.screenshot({ path });
+      files.push(path);
+    }
+  }
+  await page.setViewportSize(VIEWPORTS.desktop);
+  await page.emulateMedia({ colorScheme: "light" });
+  return files;
+}
+
 /** What a person does in the chat: type, send, wait for the reply. One place for the test ids involved. */
 export class ChatPage {
   constructor(readonly page: Page) {}
@@ -88,6 +138,38 @@ export class ChatPage {
   }
   get lastReply() {
     return this.assistantMessages.last();
+  }
+
+  get suggestions() {
+    return this.page.getByTestId("suggestion");
+  }
+  get conversationItems() {
+    return this.page.getByTestId("conversation-item");
+  }
+
+  /** The conversation open in the page (?c=<id>), once it has been sent to. */
+  conversationId(): string {
+    const id = new URL(this.page.url()).searchParams.get("c");
+    if (!id) throw new Error(`no conversation in ${this.page.url()}`);
+    return id;
+  }
+
+  /** The open conversation as the server stores it (the page's own cookies, so its owner). */
+  async storedMessages(): Promise<{ role: string; text: string }[]> {
+    const response = await this.page.request.get(`/api/conversations/${this.conversationId()}`);
+    expect(response.status()).toBe(200);
+    const body = (await response.json()) as {
+      messages: { role: string; parts: { type: string; text?: string }[] }[];
+    };
+    return body.messages.map((m) => ({
+      role: m.role,
+      text: m.parts.map((p) => (p.type === "text" ? (p.text ?? "") : "")).join(""),
+    }));
+  }
+
+  /** What the page's clipboard holds (the context needs the clipboard permissions). */
+  clipboard(): Promise<string> {
+    return this.page.evaluate(() => navigator.clipboard.readText());
   }
 
   /** Types `text` into the composer and presses Enter. */

@@ -1,0 +1,5 @@
+// Conversation rename routes on the embedded defaults: in-memory store.
+import { defineConversationRouteSuite } from "./conversations-suite";
+import { memoryBackend } from "./suite";
+
+defineConversationRouteSuite(memoryBackend);
