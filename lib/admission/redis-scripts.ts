@@ -206,8 +206,9 @@ export const ADMIT_SCRIPT = [
  * regenerate and edit) and set the title — one round trip. A conversation deleted meanwhile is not brought back.
  *
  * KEYS: 1 leases, 2 reservations, 3 usage, 4 messages, 5 meta, 6 owner index, 7 conversation owner, 8 message ids.
- * ARGV: 1 now, 2 spec (JSON: leaseId, leased, tokens, owner, conversationId, claim, title?, forgetMessageId?,
- *       replace? {from, expectLength}, anonymousTtl), 3.. the messages to append (JSON each).
+ * ARGV: 1 now, 2 spec (JSON: leaseId, leased, tokens, owner, conversationId, claim, title?, defaultTitle,
+ *       forgetMessageId?, replace? {from, expectLength}, anonymousTtl), 3.. the messages to append (JSON each).
+ *       Titles come JSON-encoded (lib/store/keys.ts encodeTitle).
  */
 export const SETTLE_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -230,7 +231,10 @@ if #ARGV > 2 then
   redis.call("ZADD", KEYS[6], now, spec.conversationId)
 end
 redis.call("HSET", KEYS[5], "updatedAt", now)
-if spec.title then redis.call("HSET", KEYS[5], "title", spec.title) end
+-- A generated title never overwrites one the person gave it (a rename while the first reply streamed).
+if spec.title and redis.call("HGET", KEYS[5], "title") == spec.defaultTitle then
+  redis.call("HSET", KEYS[5], "title", spec.title)
+end
 if spec.anonymousTtl > 0 then
   for i = 4, 8 do redis.call("EXPIRE", KEYS[i], spec.anonymousTtl) end
 end

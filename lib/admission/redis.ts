@@ -1,7 +1,7 @@
 // Admission on Upstash Redis: the scripts of ./redis-scripts.ts, one EVALSHA per step, shared by every instance.
 import type { Redis } from "@upstash/redis";
 import { type LayerState, windowKey, windowMs } from "../ratelimit/layers";
-import { conversationKeys } from "../store/keys";
+import { conversationKeys, encodeTitle } from "../store/keys";
 import {
   ANONYMOUS_CONVERSATION_TTL_SECONDS,
   type ChatMessage,
@@ -106,7 +106,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       leaseId: req.leaseId,
       leaseMs: LEASE_MS,
       maxOutput: req.maxOutputTokens,
-      defaultTitle: DEFAULT_TITLE,
+      defaultTitle: encodeTitle(DEFAULT_TITLE),
       anonymousTtl: isAnonymousOwner(owner) ? ANONYMOUS_CONVERSATION_TTL_SECONDS : 0,
     };
     const answer = await this.run(keys, now, spec);
@@ -165,7 +165,8 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       owner,
       conversationId: id,
       claim: s.claim,
-      title: s.title,
+      title: s.title === undefined ? undefined : encodeTitle(s.title),
+      defaultTitle: encodeTitle(DEFAULT_TITLE),
       forgetMessageId: s.forgetMessageId,
       replace: s.replace,
       anonymousTtl: isAnonymousOwner(owner) ? ANONYMOUS_CONVERSATION_TTL_SECONDS : 0,

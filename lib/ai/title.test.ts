@@ -24,6 +24,14 @@ describe("heuristicTitle", () => {
     expect(title.endsWith("…")).toBe(true);
     expect(heuristicTitle("x".repeat(500)).length).toBeLessThanOrEqual(60);
   });
+
+  it("drops bidi overrides, control characters and lone surrogates, and never cuts inside a character", () => {
+    expect(heuristicTitle("\u202Eevil\u202C title \uD800here\u0007")).toBe("Evil title here");
+    const emoji = heuristicTitle("😀".repeat(100));
+    expect(emoji).not.toMatch(/\p{Cs}/u); // no half of a surrogate pair left by the cut
+    expect(Array.from(emoji).length).toBeLessThanOrEqual(60);
+    expect(cleanModelTitle("\u2066Title: Quarterly \u202Eplan\u2069")).toBe("Quarterly plan");
+  });
 });
 
 describe("cleanModelTitle", () => {

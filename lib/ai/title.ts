@@ -2,6 +2,7 @@
 import { generateText } from "ai";
 import { services } from "../services";
 import { DEFAULT_TITLE } from "../store/types";
+import { cleanTitle } from "../text/sanitize";
 import { type ChatModelInfo, titleModelOf } from "./model";
 
 export const TITLE_MAX_CHARS = 60;
@@ -16,11 +17,13 @@ const TITLE_INSTRUCTIONS =
   "Write a 3–6 word title for this chat conversation. Reply with the title only: " +
   "no quotes, no trailing punctuation, no prefix like 'Title:'.";
 
+/** At most TITLE_MAX_CHARS characters, cut at a word when one ends late enough; never inside a character. */
 function clamp(text: string): string {
-  if (text.length <= TITLE_MAX_CHARS) return text;
-  const cut = text.slice(0, TITLE_MAX_CHARS - 1);
+  const chars = Array.from(text);
+  if (chars.length <= TITLE_MAX_CHARS) return text;
+  const cut = chars.slice(0, TITLE_MAX_CHARS - 1).join("");
   const space = cut.lastIndexOf(" ");
-  return `${(space > TITLE_MAX_CHARS / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+  return `${(space > cut.length / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 function sentenceCase(text: string): string {
@@ -30,7 +33,7 @@ function sentenceCase(text: string): string {
 
 /** The first few words of the user's message, sentence-cased, ≤ 60 chars; "New chat" when empty. */
 export function heuristicTitle(userText: string): string {
-  const words = userText
+  const words = cleanTitle(userText)
     .replace(/[`*_#>[\]]+/g, " ")
     .split(/\s+/)
     .filter(Boolean)
@@ -46,7 +49,7 @@ export function cleanModelTitle(raw: string): string {
       .split(/\r?\n/)
       .map((l) => l.trim())
       .find(Boolean) ?? "";
-  const title = line
+  const title = cleanTitle(line)
     .replace(/^\**\s*title\s*:\s*\**\s*/i, "")
     .replace(/^[\s"'“”‘’`*#]+|[\s"'“”‘’`*.,;:!]+$/gu, "");
   return title === "" ? "" : clamp(sentenceCase(title));

@@ -1,5 +1,12 @@
 // Redis keys of conversations: one fact shared by the store and the admission and settle scripts.
 
+/**
+ * Titles are stored JSON-encoded: the client JSON-parses every field it reads, so a raw title such as
+ * `"quoted"`, `1e3` or `[1, 2]` would come back changed (`quoted`, 1000, "1,2"). An encoded string always
+ * parses back to itself. Every writer of a title (rename, admission, settle) encodes it.
+ */
+export const encodeTitle = (title: string) => JSON.stringify(title);
+
 export const conversationKeys = {
   /** Hash: title, updatedAt. */
   meta: (owner: string, id: string) => `conv:${owner}:${id}`,

@@ -117,7 +117,8 @@ export class MemoryChatStore implements ChatStore {
       entry.messages.push(JSON.parse(stored) as ChatMessage);
       entry.sizes.push(Buffer.byteLength(stored));
     }
-    if (title !== undefined) entry.title = title;
+    // A generated title never overwrites one the person gave it (a rename while the first reply streamed).
+    if (title !== undefined && entry.title === DEFAULT_TITLE) entry.title = title;
     entry.updatedAt = this.now();
     entry.expiresAt = this.expiry(owner);
   }

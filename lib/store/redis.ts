@@ -1,6 +1,6 @@
 // Upstash Redis ChatStore: conversations survive restarts and are shared by every instance.
 import type { Redis } from "@upstash/redis";
-import { conversationKeys as keys } from "./keys";
+import { encodeTitle, conversationKeys as keys } from "./keys";
 import {
   type ChatMessage,
   type ChatStore,
@@ -15,13 +15,6 @@ if redis.call("EXISTS", KEYS[1]) == 0 then return false end
 redis.call("HSET", KEYS[1], "title", ARGV[1])
 return redis.call("HGET", KEYS[1], "updatedAt")
 `;
-
-/**
- * A renamed title is stored JSON-encoded: the client JSON-parses every field it reads, so a raw title such as
- * `"quoted"`, `1e3` or `[1, 2]` would come back changed (`quoted`, 1000, "1,2"). An encoded string always
- * parses back to itself; titles stored raw keep reading as they did.
- */
-const encodeTitle = (title: string) => JSON.stringify(title);
 
 interface Meta {
   title?: string;

@@ -15,6 +15,7 @@ import {
   sleep,
   streamedText,
   userToken,
+  waitFor,
 } from "../support/app";
 import { type SuiteBackend, useSuiteApp } from "./suite";
 
@@ -31,16 +32,6 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       const response = await send(caller, conversationId, text);
       const body = response.ok ? await streamedText(response) : await response.json();
       return { response, body };
-    }
-
-    async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 3000): Promise<T> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await probe();
-        if (value !== undefined) return value;
-        if (Date.now() > deadline) throw new Error("condition not met in time");
-        await sleep(20);
-      }
     }
 
     async function conversation(caller: Caller, id: string) {

@@ -1,5 +1,5 @@
 // Route-level suite for renaming conversations (PATCH /api/conversations/:id); run in memory and on real Redis.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { POST as chatPost } from "@/app/api/chat/message/route";
 import {
   DELETE as conversationDelete,
@@ -23,7 +23,7 @@ const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 export function defineConversationRouteSuite(backend: SuiteBackend): void {
   describe(`conversation rename (${backend.name})`, () => {
-    useSuiteApp(backend);
+    const configure = useSuiteApp(backend);
 
     const get = async (caller: Caller, id: string) => {
       const response = await conversationGet(requestFor(`/api/conversations/${id}`, caller), params(id));
@@ -56,9 +56,34 @@ export function defineConversationRouteSuite(backend: SuiteBackend): void {
       });
     }
 
+    it("a title generated from a message that looks like JSON reads back as typed", async () => {
+      const caller = { bearer: await userToken("json") };
+      const stored = await conversationOf(caller, '"quoted" 1e3 true');
+      expect(stored.title).toBe('"quoted" 1e3 true');
+      expect((await list(caller))[0]?.title).toBe('"quoted" 1e3 true');
+    });
+
+    it("a rename made while the first reply streams is kept: the generated title does not overwrite it", async () => {
+      configure({ OFFLINE_MODEL_DELAY_MS: "20" });
+      const caller = { bearer: await userToken("renamer") };
+      const id = newId();
+      const response = await chatPost(
+        requestFor("/api/chat/message", caller, { body: chatBody(id, "Plan a trip") }),
+      );
+      expect(response.status).toBe(200);
+      expect((await rename(caller, id, "My own title")).status).toBe(200);
+      await streamedText(response);
+      const stored = await waitFor(async () => {
+        const { body } = await get(caller, id);
+        return body.messages?.length === 2 ? body : undefined;
+      });
+      expect(stored.title).toBe("My own title");
+    });
+
     it("renames the caller's conversation: GET and the list show the title, the order is unchanged", async () => {
       const caller = { bearer: await userToken("alice") };
       const older = await conversationOf(caller, "First conversation here");
+      vi.setSystemTime(Date.now() + 1_000); // the suite's clock runs in coarse steps: make "newer" newer
       const newer = await conversationOf(caller, "Second conversation here");
 
       const renamed = await rename(caller, older.id, "Mountain trip");
