@@ -61,3 +61,27 @@ describe("parseConfig", () => {
     expect(config.redis).toEqual({ url: "https://kv.example", token: "t" });
   });
 });
+
+describe("sign-in providers", () => {
+  it("turns a provider on when its id and secret are set, and names the missing half", () => {
+    const config = parseConfig({
+      AUTH_OIDC_ISSUER: "https://id.example.com/",
+      AUTH_OIDC_CLIENT_ID: "chat",
+      AUTH_OIDC_CLIENT_SECRET: "s3cret",
+      AUTH_OIDC_NAME: "Example SSO",
+      AUTH_GITHUB_ID: "gh",
+      AUTH_GITHUB_SECRET: "ghs",
+    });
+    expect(config.auth.providers.map((p) => [p.id, p.name])).toEqual([
+      ["oidc", "Example SSO"],
+      ["github", "GitHub"],
+    ]);
+    expect(parseConfig({}).auth.providers).toEqual([]);
+    expect(() => parseConfig({ AUTH_GOOGLE_ID: "g" })).toThrow("AUTH_GOOGLE_SECRET");
+    expect(() => parseConfig({ AUTH_OIDC_CLIENT_ID: "a", AUTH_OIDC_CLIENT_SECRET: "b" })).toThrow(
+      "AUTH_OIDC_ISSUER",
+    );
+    expect(() => parseConfig({ AUTH_OIDC_ISSUER: "https://id.example.com" })).toThrow("AUTH_OIDC_CLIENT_ID");
+    expect(() => parseConfig({ AUTH_TRUST_HOST: "false" })).toThrow("AUTH_TRUST_HOST");
+  });
+});

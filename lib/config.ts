@@ -1,6 +1,7 @@
 // Every environment variable the app reads, parsed and validated once (zod); errors name the variable.
 import { z } from "zod";
 import packageJson from "../package.json" with { type: "json" };
+import { type PlanTable, PlanTableError, parsePlanTable } from "./plans/table";
 import { processState, resetProcessStateForTests } from "./process-state";
 
 const APP_VERSION: string = packageJson.version;
@@ -41,6 +42,11 @@ const bool = (fallback: boolean) =>
   );
 const optionalString = z.preprocess(blankToUndefined, z.string().optional());
 const optionalUrl = z.preprocess(blankToUndefined, z.url({ message: "must be a URL" }).optional());
+/** Only `true` (or `1`) means anything: some libraries read these names themselves and treat any value as on. */
+const trueOrUnset = z.preprocess(
+  blankToUndefined,
+  z.enum(["true", "1"], { message: "must be true, or left unset" }).optional(),
+);
 
 const envSchema = z.object({
   NODE_ENV: z.preprocess(blankToUndefined, z.string().default("development")),
@@ -71,6 +77,18 @@ const envSchema = z.object({
   AUTH_AUDIENCE: optionalString,
   TRUST_USER_ID_HEADER: bool(false),
   AUTH_DEV_SIGNIN: bool(false),
+  // Sign-in in the UI (Auth.js): any OpenID Connect provider, plus GitHub and Google when configured.
+  AUTH_OIDC_ISSUER: optionalUrl,
+  AUTH_OIDC_CLIENT_ID: optionalString,
+  AUTH_OIDC_CLIENT_SECRET: optionalString,
+  AUTH_OIDC_NAME: optionalString,
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
+  AUTH_GOOGLE_ID: optionalString,
+  AUTH_GOOGLE_SECRET: optionalString,
+  // Read by Auth.js itself: the public origin (self-hosted), or trust the forwarded host (behind a proxy).
+  NEXTAUTH_URL: optionalUrl,
+  AUTH_TRUST_HOST: trueOrUnset,
   AI_GATEWAY_API_KEY: optionalString,
   AI_MODEL: optionalString,
   OPENAI_API_KEY: optionalString,
@@ -85,6 +103,9 @@ const envSchema = z.object({
   ABUSE_BLOCK_AFTER_REFUSALS: nonNegativeInt(0),
   ABUSE_WINDOW_SECONDS: positiveInt(600),
   ABUSE_BLOCK_SECONDS: positiveInt(900),
+  // JSON object keyed by plan name, merged over the defaults built from the four variables above.
+  RATE_LIMIT_PLANS: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
   VERCEL_GIT_COMMIT_SHA: optionalString,
   // Filled in by next.config.ts at build time from git, when the build has a checkout.
   APP_BUILD_COMMIT: optionalString,
@@ -94,6 +115,10 @@ export type Env = z.infer<typeof envSchema>;
 
 /** Every environment variable the app reads (tests clear them all so a developer's shell cannot leak in). */
 export const ENV_VARIABLES = Object.keys(envSchema.shape) as (keyof Env)[];
+
+export type SignInProviderConfig =
+  | { id: "oidc"; name: string; issuer: string; clientId: string; clientSecret: string }
+  | { id: "github" | "google"; name: string; clientId: string; clientSecret: string };
 
 export interface Config {
   isProduction: boolean;
@@ -123,6 +148,8 @@ export interface Config {
     audience: string | undefined;
     trustUserIdHeader: boolean;
     devSignin: boolean;
+    /** Sign-in providers for the UI; empty when none is configured (then only dev sign-in / JWTs). */
+    providers: SignInProviderConfig[];
   };
   ai: {
     gatewayApiKey: string | undefined;
@@ -135,6 +162,9 @@ export interface Config {
   maxConcurrentStreams: number;
   /** Automatic blocking of repeat offenders; null when ABUSE_BLOCK_AFTER_REFUSALS is 0. */
   abuse: { afterRefusals: number; windowSeconds: number; blockSeconds: number } | null;
+  /** Every plan's limits (guest, free, pro and any from RATE_LIMIT_PLANS). See lib/plans/table.ts. */
+  plans: PlanTable;
+  billing: { stripeWebhookSecret: string | undefined };
   build: { version: string; commit: string | null };
 }
 
@@ -186,6 +216,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       audience: e.AUTH_AUDIENCE,
       trustUserIdHeader: e.TRUST_USER_ID_HEADER,
       devSignin: e.AUTH_DEV_SIGNIN,
+      providers: signInProviders(e),
     },
     ai: {
       gatewayApiKey: e.AI_GATEWAY_API_KEY,
@@ -208,8 +239,52 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
             blockSeconds: e.ABUSE_BLOCK_SECONDS,
           }
         : null,
+    plans: planTable(e),
+    billing: { stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET },
     build: { version: APP_VERSION, commit: e.VERCEL_GIT_COMMIT_SHA ?? e.APP_BUILD_COMMIT ?? null },
   };
+}
+
+function planTable(e: Env): PlanTable {
+  try {
+    return parsePlanTable(e.RATE_LIMIT_PLANS, {
+      perMinute: e.RATE_LIMIT_CHAT_PER_MIN,
+      perHour: e.RATE_LIMIT_CHAT_PER_HOUR,
+      concurrentStreams: e.CHAT_MAX_CONCURRENT_STREAMS,
+      dailyTokens: e.CHAT_DAILY_TOKEN_BUDGET,
+    });
+  } catch (error) {
+    if (error instanceof PlanTableError) throw new ConfigError("RATE_LIMIT_PLANS", error.message);
+    throw error;
+  }
+}
+
+/** A provider is on when its id and secret are both set; one without the other is a start-up error. */
+function signInProviders(e: Env): SignInProviderConfig[] {
+  const pair = (idVar: keyof Env, secretVar: keyof Env): [string, string] | null => {
+    const id = e[idVar] as string | undefined;
+    const secret = e[secretVar] as string | undefined;
+    if (!id && !secret) return null;
+    if (!id) throw new ConfigError(idVar, `is required with ${secretVar}`);
+    if (!secret) throw new ConfigError(secretVar, `is required with ${idVar}`);
+    return [id, secret];
+  };
+  const providers: SignInProviderConfig[] = [];
+  const oidc = pair("AUTH_OIDC_CLIENT_ID", "AUTH_OIDC_CLIENT_SECRET");
+  if (oidc && !e.AUTH_OIDC_ISSUER)
+    throw new ConfigError("AUTH_OIDC_ISSUER", "is required with AUTH_OIDC_CLIENT_ID");
+  if (!oidc && e.AUTH_OIDC_ISSUER)
+    throw new ConfigError("AUTH_OIDC_CLIENT_ID", "is required with AUTH_OIDC_ISSUER");
+  if (oidc && e.AUTH_OIDC_ISSUER) {
+    const [clientId, clientSecret] = oidc;
+    const name = e.AUTH_OIDC_NAME ?? "Single sign-on";
+    providers.push({ id: "oidc", name, issuer: e.AUTH_OIDC_ISSUER, clientId, clientSecret });
+  }
+  const github = pair("AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET");
+  if (github) providers.push({ id: "github", name: "GitHub", clientId: github[0], clientSecret: github[1] });
+  const google = pair("AUTH_GOOGLE_ID", "AUTH_GOOGLE_SECRET");
+  if (google) providers.push({ id: "google", name: "Google", clientId: google[0], clientSecret: google[1] });
+  return providers;
 }
 
 /** The process-wide config, parsed from process.env on first use. */

@@ -6,11 +6,11 @@ import type { OperatorStore } from "./admin/types";
 import { CachedRefusalCounter } from "./admission/cached-refusals";
 import { MemoryAdmissionBackend } from "./admission/memory";
 import { PendingUsage } from "./admission/pending-usage";
-import { planTable } from "./admission/plans";
 import { RedisAdmissionBackend } from "./admission/redis";
 import type { PlanLimits } from "./admission/types";
 import { type ChatModelInfo, selectChatModel } from "./ai/model";
 import { type Config, getConfig } from "./config";
+import { MemoryPlanStore, type PlanStore, RedisPlanStore } from "./plans/store";
 import { processState } from "./process-state";
 import { type ChatLayers, chatLayers } from "./ratelimit/layers";
 import { RefusalCache } from "./ratelimit/refusal-cache";
@@ -37,6 +37,8 @@ export interface Services {
   /** The one Upstash Redis REST client, or null for the embedded in-memory defaults. */
   redis: Redis | null;
   store: ChatStore;
+  /** Who is on which plan, and the Stripe ids behind it (lib/plans/store.ts). */
+  planStore: PlanStore;
   admission: AdmissionServices;
   /** Blocks, resets, stats and the audit log of the operator's console. */
   operator: OperatorStore;
@@ -62,12 +64,17 @@ function build(config: Config): Services {
       })
     : null;
   const memoryStore = redis ? null : new MemoryChatStore();
+  const planStore = redis ? new RedisPlanStore(redis) : new MemoryPlanStore();
   const primary = redis
     ? new RedisAdmissionBackend(redis)
-    : new MemoryAdmissionBackend({ conversations: memoryStore });
+    : new MemoryAdmissionBackend({
+        conversations: memoryStore,
+        storedPlan: (limitKey) => (planStore as MemoryPlanStore).storedPlanSync(limitKey),
+      });
   const admission: AdmissionServices = {
     layers: chatLayers(config.rateLimit),
-    plans: planTable(config),
+    // The plan table (guest, free, pro and RATE_LIMIT_PLANS), validated with the rest of the config.
+    plans: config.plans,
     primary,
     fallback: redis ? new MemoryAdmissionBackend({ conversations: null }) : null,
     refusals: new RefusalCache(),
@@ -78,6 +85,7 @@ function build(config: Config): Services {
     config,
     redis,
     store: redis ? new RedisChatStore(redis) : (memoryStore as MemoryChatStore),
+    planStore,
     admission,
     operator: redis
       ? new RedisOperatorStore(redis)
