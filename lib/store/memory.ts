@@ -152,6 +152,23 @@ export class MemoryChatStore implements ChatStore {
     return true;
   }
 
+  async moveConversations(from: string, to: string): Promise<number> {
+    let moved = 0;
+    for (const id of [...(this.idsByOwner.get(from) ?? [])]) {
+      const entry = this.owned(from, id);
+      if (!entry) continue;
+      this.forget(from, id);
+      entry.owner = to;
+      entry.expiresAt = this.expiry(to);
+      this.conversations.set(id, entry);
+      const ids = this.idsByOwner.get(to) ?? new Set<string>();
+      ids.add(id);
+      this.idsByOwner.set(to, ids);
+      moved += 1;
+    }
+    return moved;
+  }
+
   private forget(owner: string, id: string): void {
     this.conversations.delete(id);
     const ids = this.idsByOwner.get(owner);

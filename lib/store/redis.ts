@@ -16,6 +16,33 @@ redis.call("HSET", KEYS[1], "title", ARGV[1])
 return redis.call("HGET", KEYS[1], "updatedAt")
 `;
 
+// Moves a batch of conversations in one atomic step. KEYS: convs:<from>, convs:<to>, then per id the
+// (from, to) pairs of meta, messages and message ids, and conv-owner:<id> (7 keys). ARGV: from, to, ids.
+// Only ids `from` still owns move (another request may have deleted one meanwhile); SET and PERSIST drop
+// the anonymous expiry because a user's conversations are kept.
+const MOVE_CONVERSATIONS = `
+local moved = 0
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  local k = 2 + (i - 3) * 7
+  if redis.call('GET', KEYS[k + 7]) == ARGV[1] then
+    for pair = 0, 2 do
+      local source, target = KEYS[k + 1 + pair * 2], KEYS[k + 2 + pair * 2]
+      if redis.call('EXISTS', source) == 1 then
+        redis.call('RENAME', source, target)
+        redis.call('PERSIST', target)
+      end
+    end
+    redis.call('SET', KEYS[k + 7], ARGV[2])
+    local score = redis.call('ZSCORE', KEYS[1], id)
+    if score then redis.call('ZADD', KEYS[2], score, id) end
+    moved = moved + 1
+  end
+  redis.call('ZREM', KEYS[1], id)
+end
+return moved`;
+const MOVE_BATCH = 100;
+
 interface Meta {
   title?: string;
   updatedAt?: number | string;
@@ -64,6 +91,30 @@ export class RedisChatStore implements ChatStore {
     tx.zrem(keys.index(owner), id);
     await tx.exec();
     return true;
+  }
+
+  async moveConversations(from: string, to: string): Promise<number> {
+    let moved = 0;
+    for (;;) {
+      // Each batch removes its ids from the source index, so the next read starts with the rest.
+      const ids = await this.redis.zrange<string[]>(keys.index(from), 0, MOVE_BATCH - 1);
+      if (ids.length === 0) return moved;
+      const perId = ids.flatMap((id) => [
+        keys.meta(from, id),
+        keys.meta(to, id),
+        keys.messages(from, id),
+        keys.messages(to, id),
+        keys.messageIds(from, id),
+        keys.messageIds(to, id),
+        keys.owner(id),
+      ]);
+      const count = await this.redis.eval<string[], number>(
+        MOVE_CONVERSATIONS,
+        [keys.index(from), keys.index(to), ...perId],
+        [from, to, ...ids.map(String)],
+      );
+      moved += Number(count);
+    }
   }
 
   async ping(): Promise<void> {

@@ -15,6 +15,11 @@ export interface ChatStore {
   deleteConversation(owner: string, id: string): Promise<boolean>;
   /** Sets the title of one of the owner's existing conversations (order unchanged); null when there is none. */
   renameConversation(owner: string, id: string, title: string): Promise<ConversationSummary | null>;
+  /**
+   * Hands every conversation of `from` to `to` (a guest signing in): same ids, messages and titles, now
+   * kept like any of `to`'s (no expiry for a user). Returns how many moved. Safe to repeat.
+   */
+  moveConversations(from: string, to: string): Promise<number>;
   /** Resolves when the backend answers; used by /api/health. */
   ping(): Promise<void>;
 }
