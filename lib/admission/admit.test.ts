@@ -1,7 +1,15 @@
 // The admission step when Redis fails: local limits seeded from what Redis said, and nothing left behind.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as chatPost } from "@/app/api/chat/message/route";
-import { chatBody, configureApp, newId, requestFor, streamedText, userToken } from "@/test/support/app";
+import {
+  chatBody,
+  configureApp,
+  newId,
+  requestFor,
+  streamedText,
+  userKeyOf,
+  userToken,
+} from "@/test/support/app";
 import { type RedisStack, startRedisStack } from "@/test/support/redis";
 import { roomInWindow } from "@/test/support/windows";
 import { reportStoreSuccess } from "../resilience/store-health";
@@ -80,9 +88,9 @@ describe("admission while Redis fails", () => {
     }
     const redis = services().redis;
     if (!redis) throw new Error("no redis");
-    const leases = admissionKeys.leases(`user:${user}`);
+    const leases = admissionKeys.leases(userKeyOf(user));
     await expect.poll(() => redis.zcard(leases), { timeout: 5_000 }).toBe(0);
     // The late admission did count in the windows: the message was answered.
-    expect(await redis.get(`rl:chat:min:user:${user}:${Math.floor(Date.now() / 60_000)}`)).toBe(1);
+    expect(await redis.get(`rl:chat:min:${userKeyOf(user)}:${Math.floor(Date.now() / 60_000)}`)).toBe(1);
   });
 });

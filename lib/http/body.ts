@@ -7,6 +7,20 @@ import { assertDeclaredSize, assertJsonBody, tooLarge } from "./guards";
 export const BODY_READ_TIMEOUT_MS = 10_000;
 
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const text = await readBodyText(request, maxBytes);
+  if (text.trim() === "") throw new ApiError("bad_request", "The request body is empty; expected JSON.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError("bad_request", "The request body is not valid JSON.");
+  }
+}
+
+/**
+ * The body exactly as sent (UTF-8), for callers that must see the raw bytes, such as a signature check.
+ * Same rules as readJsonBody: application/json only, at most `maxBytes` (checked while reading), in time.
+ */
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
   assertDeclaredSize(request, maxBytes);
   // JSON only, never absent: a cross-site form or no-cors fetch cannot send application/json without a
   // CORS preflight, which this API never grants.
@@ -37,17 +51,10 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   } finally {
     clearTimeout(timer);
   }
-  let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
     throw new ApiError("bad_request", "The request body is not valid UTF-8.");
-  }
-  if (text.trim() === "") throw new ApiError("bad_request", "The request body is empty; expected JSON.");
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError("bad_request", "The request body is not valid JSON.");
   }
 }
 

@@ -6,6 +6,7 @@ import { GUEST_COOKIE, SESSION_COOKIE } from "./cookies";
 import { mintGuestSession } from "./guest";
 import { identify, identifyCaller, requireOwner, withOwner } from "./identify";
 import { issueUserToken } from "./jwt";
+import { deriveUserId } from "./user-id";
 
 const env = envForTests({
   AUTH_SECRET: TEST_SECRET,
@@ -17,6 +18,8 @@ const env = envForTests({
   AUTH_AUDIENCE: undefined,
 });
 beforeEach(() => env());
+
+const hsId = (sub: string) => deriveUserId("jwt", "hs256:", sub);
 
 function request(headers: Record<string, string>): Request {
   return new Request("http://localhost/api/chat", { headers });
@@ -83,13 +86,13 @@ describe("identify", () => {
 
   it("user from the session cookie owns and is limited by user id", async () => {
     const { cookieValue } = await mintGuestSession();
-    const token = await issueUserToken({ id: "dev-ada", name: "Ada" });
+    const token = await issueUserToken("dev-ada", "Ada");
     const id = await identify(
       request({ cookie: `${SESSION_COOKIE}=${token}; ${GUEST_COOKIE}=${cookieValue}` }),
     );
-    expect(id.user).toEqual({ id: "dev-ada", name: "Ada" });
-    expect(id.owner).toBe("user:dev-ada");
-    expect(id.limitKey).toBe("user:dev-ada");
+    expect(id.user).toEqual({ id: hsId("dev-ada"), name: "Ada" });
+    expect(id.owner).toBe(`user:${hsId("dev-ada")}`);
+    expect(id.limitKey).toBe(`user:${hsId("dev-ada")}`);
     // A signed-in user owns by user id; the guest cookie beside it is not even verified.
     expect(id.guestSessionId).toBeNull();
   });
@@ -100,13 +103,13 @@ describe("identify", () => {
   });
 
   it("Bearer beats the session cookie", async () => {
-    const cookie = await issueUserToken({ id: "cookie-user", name: "C" });
-    const bearer = await issueUserToken({ id: "bearer-user", name: "B" });
+    const cookie = await issueUserToken("cookie-user", "C");
+    const bearer = await issueUserToken("bearer-user", "B");
     const id = await identify(
       request({ cookie: `${SESSION_COOKIE}=${cookie}`, authorization: `Bearer ${bearer}` }),
     );
-    expect(id.user?.id).toBe("bearer-user");
-    expect(id.limitKey).toBe("user:bearer-user");
+    expect(id.user?.id).toBe(hsId("bearer-user"));
+    expect(id.limitKey).toBe(`user:${hsId("bearer-user")}`);
   });
 
   it("an invalid Bearer token is a 401 with WWW-Authenticate", async () => {
@@ -143,13 +146,16 @@ describe("identify", () => {
 
   it("honours X-User-Id with TRUST_USER_ID_HEADER=true, over tokens", async () => {
     env({ TRUST_USER_ID_HEADER: "true" });
-    const bearer = await issueUserToken({ id: "bearer-user", name: "B" });
+    const bearer = await issueUserToken("bearer-user", "B");
     const id = await identify(request({ "x-user-id": " auth0|abc-123 ", authorization: `Bearer ${bearer}` }));
-    expect(id.user).toEqual({ id: "auth0|abc-123", name: "auth0|abc-123" });
-    expect(id.owner).toBe("user:auth0|abc-123");
-    expect(id.limitKey).toBe("user:auth0|abc-123");
+    const gatewayId = deriveUserId("gateway", "x-user-id", "auth0|abc-123");
+    expect(id.user).toEqual({ id: gatewayId, name: "auth0|abc-123" });
+    expect(id.owner).toBe(`user:${gatewayId}`);
+    expect(id.limitKey).toBe(`user:${gatewayId}`);
     // Without the header, tokens still work in gateway mode.
-    expect((await identify(request({ authorization: `Bearer ${bearer}` }))).user?.id).toBe("bearer-user");
+    expect((await identify(request({ authorization: `Bearer ${bearer}` }))).user?.id).toBe(
+      hsId("bearer-user"),
+    );
   });
 
   it("rejects malformed trusted X-User-Id values with 401", async () => {
@@ -157,7 +163,7 @@ describe("identify", () => {
     for (const bad of ["", "a:b", "user:admin", "has space", "x".repeat(129), "é"]) {
       expect((await rejection(identify(request({ "x-user-id": bad })))).status, bad).toBe(401);
     }
-    expect((await identify(request({ "x-user-id": "x".repeat(128) }))).user?.id).toHaveLength(128);
+    expect((await identify(request({ "x-user-id": "x".repeat(128) }))).user?.name).toHaveLength(128);
   });
 
   it("uses TRUSTED_PROXY_HOPS and VERCEL from config", async () => {

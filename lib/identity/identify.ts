@@ -1,16 +1,31 @@
 // Who is calling (verified user, guest session or bare IP) and which keys own their data and quota.
+import { userFromAuthSession } from "@/lib/auth/session-cookie";
 import { getConfig } from "@/lib/config";
 import { ApiError } from "@/lib/http/errors";
 import { clientIpFromHeaders } from "./client-ip";
 import { GUEST_COOKIE, readCookie, SESSION_COOKIE } from "./cookies";
 import { verifyGuestCookie } from "./guest";
 import { type VerifiedUser, verifyUserToken } from "./jwt";
+import { deriveUserId } from "./user-id";
 
 export type { VerifiedUser } from "./jwt";
 
+/** A signed-in user's limit key, credits key and conversation owner. */
+export function userKey(userId: string): string {
+  return `user:${userId}`;
+}
+
+/** The conversation owner of a guest session (the `chat_guest` cookie). */
+export function guestOwner(sessionId: string): string {
+  return `guest:${sessionId}`;
+}
+
 /** What the limiter needs: who is calling and from where. Costs no guest-cookie verification. */
 export interface Caller {
-  /** Trusted X-User-Id (gateway mode), else a verified Bearer JWT, else the session cookie's JWT. */
+  /**
+   * Trusted X-User-Id (gateway mode), else a verified Bearer JWT, else the Auth.js session cookie (UI
+   * sign-in), else the `chat_session` cookie's JWT (dev sign-in).
+   */
   user: VerifiedUser | null;
   clientIp: string;
   /**
@@ -51,7 +66,7 @@ async function userFromRequest(headers: Headers, trustUserIdHeader: boolean): Pr
     if (raw !== null) {
       const id = raw.trim();
       if (!USER_ID_HEADER.test(id)) throw unauthorized("Invalid X-User-Id header.");
-      return { id, name: id };
+      return { id: deriveUserId("gateway", "x-user-id", id), name: id };
     }
   }
 
@@ -63,6 +78,8 @@ async function userFromRequest(headers: Headers, trustUserIdHeader: boolean): Pr
     return user;
   }
 
+  const account = await userFromAuthSession(headers);
+  if (account) return account;
   const session = readCookie(headers, SESSION_COOKIE);
   return session ? verifyUserToken(session) : null;
 }
@@ -80,7 +97,7 @@ export async function identifyCaller(request: Request): Promise<Caller> {
     trustedHops: config.proxy.trustedHops,
     ipv6Subnet: config.proxy.ipv6Subnet,
   });
-  return { user, clientIp, limitKey: user ? `user:${user.id}` : `ip:${clientIp}` };
+  return { user, clientIp, limitKey: user ? userKey(user.id) : `ip:${clientIp}` };
 }
 
 /**
@@ -90,7 +107,7 @@ export async function identifyCaller(request: Request): Promise<Caller> {
 export async function withOwner(request: Request, caller: Caller): Promise<Identity> {
   if (caller.user) return { ...caller, guestSessionId: null, owner: caller.limitKey };
   const guestSessionId = await verifyGuestCookie(readCookie(request.headers, GUEST_COOKIE));
-  return { ...caller, guestSessionId, owner: guestSessionId ? `guest:${guestSessionId}` : null };
+  return { ...caller, guestSessionId, owner: guestSessionId ? guestOwner(guestSessionId) : null };
 }
 
 /** identifyCaller + withOwner, for routes that need the owner anyway. Throws as identifyCaller does. */

@@ -6,6 +6,7 @@ import { ApiError } from "@/lib/http/errors";
 import { envForTests, TEST_SECRET } from "@/test/support/env";
 import { mintGuestSession } from "./guest";
 import { issueUserToken, verifyUserToken } from "./jwt";
+import { deriveUserId, USER_ID_PATTERN } from "./user-id";
 
 const env = envForTests({
   AUTH_SECRET: TEST_SECRET,
@@ -16,6 +17,9 @@ const env = envForTests({
 beforeEach(() => env());
 
 const secret = new TextEncoder().encode(TEST_SECRET);
+/** The id of a token signed with AUTH_SECRET / by the JWKS with subject `sub` (and issuer `iss`). */
+const hsId = (sub: string, iss = "") => deriveUserId("jwt", `hs256:${iss}`, sub);
+const jwksId = (sub: string, iss = "") => deriveUserId("jwt", `jwks:${iss}`, sub);
 const now = () => Math.floor(Date.now() / 1000);
 
 function hs256(claims: Record<string, unknown>, key: Uint8Array = secret, exp: number | null = now() + 60) {
@@ -28,27 +32,41 @@ const b64json = (value: unknown) => base64url.encode(JSON.stringify(value));
 
 describe("verifyUserToken (HS256)", () => {
   it("accepts a valid token and picks a display name", async () => {
-    expect(await verifyUserToken(await hs256({ sub: "u1", name: "Ada" }))).toEqual({ id: "u1", name: "Ada" });
+    expect(await verifyUserToken(await hs256({ sub: "u1", name: "Ada" }))).toEqual({
+      id: hsId("u1"),
+      name: "Ada",
+    });
     expect(await verifyUserToken(await hs256({ sub: "u2", preferred_username: "bob" }))).toEqual({
-      id: "u2",
+      id: hsId("u2"),
       name: "bob",
     });
     expect(await verifyUserToken(await hs256({ sub: "u3", email: "c@example.com" }))).toEqual({
-      id: "u3",
+      id: hsId("u3"),
       name: "c@example.com",
     });
-    expect(await verifyUserToken(await hs256({ sub: "u4" }))).toEqual({ id: "u4", name: "u4" });
+    expect(await verifyUserToken(await hs256({ sub: "u4" }))).toEqual({ id: hsId("u4"), name: "u4" });
   });
 
   it("round-trips issueUserToken", async () => {
-    const token = await issueUserToken({ id: "dev-ada", name: "Ada" });
-    expect(await verifyUserToken(token)).toEqual({ id: "dev-ada", name: "Ada" });
+    const token = await issueUserToken("dev-ada", "Ada");
+    expect(await verifyUserToken(token)).toEqual({ id: hsId("dev-ada"), name: "Ada" });
+  });
+
+  it("derives a Stripe-safe id that is stable per signer, issuer and subject", async () => {
+    const weird = "auth0|abc:123/ü".replace("ü", "u");
+    const user = await verifyUserToken(await hs256({ sub: weird }));
+    expect(user?.id).toMatch(USER_ID_PATTERN);
+    expect(user?.id).toMatch(/^jwt_[A-Za-z0-9_-]{32}$/);
+    expect((await verifyUserToken(await hs256({ sub: weird })))?.id).toBe(user?.id);
+    expect(hsId("same")).not.toBe(jwksId("same"));
+    expect(hsId("same", "https://a.example")).not.toBe(hsId("same", "https://b.example"));
+    expect(hsId("same", "https://a.example/")).toBe(hsId("same", "https://a.example"));
   });
 
   it("rejects expired tokens, beyond the 5 s clock tolerance", async () => {
     expect(await verifyUserToken(await hs256({ sub: "u1" }, secret, now() - 60))).toBeNull();
     expect(await verifyUserToken(await hs256({ sub: "u1" }, secret, now() - 2))).not.toBeNull();
-    expect(await verifyUserToken(await issueUserToken({ id: "u1", name: "u" }, 1))).not.toBeNull();
+    expect(await verifyUserToken(await issueUserToken("u1", "u", 1))).not.toBeNull();
   });
 
   it("requires exp", async () => {
@@ -81,12 +99,15 @@ describe("verifyUserToken (HS256)", () => {
   it("enforces AUTH_AUDIENCE and AUTH_ISSUER when set", async () => {
     env({ AUTH_AUDIENCE: "chat-app", AUTH_ISSUER: "https://issuer.example" });
     const good = { sub: "u1", aud: "chat-app", iss: "https://issuer.example" };
-    expect(await verifyUserToken(await hs256(good))).toEqual({ id: "u1", name: "u1" });
+    expect(await verifyUserToken(await hs256(good))).toEqual({
+      id: hsId("u1", "https://issuer.example"),
+      name: "u1",
+    });
     expect(await verifyUserToken(await hs256({ ...good, aud: "other-app" }))).toBeNull();
     expect(await verifyUserToken(await hs256({ ...good, iss: "https://evil.example" }))).toBeNull();
     expect(await verifyUserToken(await hs256({ sub: "u1" }))).toBeNull();
     // Dev tokens carry the configured issuer/audience, so they keep working.
-    expect(await verifyUserToken(await issueUserToken({ id: "dev-x", name: "X" }))).not.toBeNull();
+    expect(await verifyUserToken(await issueUserToken("dev-x", "X"))).not.toBeNull();
   });
 
   it("never accepts a guest cookie as a user token", async () => {
@@ -158,11 +179,11 @@ describe("verifyUserToken (JWKS)", () => {
     env({ AUTH_JWKS_URL: jwksUrl });
     const before = requests;
     expect(await verifyUserToken(await sign("ES256", { sub: "es-user", name: "Es" }))).toEqual({
-      id: "es-user",
+      id: jwksId("es-user"),
       name: "Es",
     });
     expect(await verifyUserToken(await sign("RS256", { sub: "rs-user" }))).toEqual({
-      id: "rs-user",
+      id: jwksId("rs-user"),
       name: "rs-user",
     });
     expect(requests - before).toBe(1);
@@ -170,7 +191,10 @@ describe("verifyUserToken (JWKS)", () => {
 
   it("still accepts HS256 tokens alongside the JWKS", async () => {
     env({ AUTH_JWKS_URL: jwksUrl });
-    expect(await verifyUserToken(await hs256({ sub: "local" }))).toEqual({ id: "local", name: "local" });
+    expect(await verifyUserToken(await hs256({ sub: "local" }))).toEqual({
+      id: hsId("local"),
+      name: "local",
+    });
   });
 
   it("rejects unknown kids, wrong audience and tampering", async () => {

@@ -12,8 +12,10 @@ import { getConfig } from "@/lib/config";
 import { ApiError } from "@/lib/http/errors";
 import { GUEST_TOKEN_AUDIENCE, GUEST_TOKEN_TYP } from "./guest";
 import { getAuthHmacKey } from "./secret";
+import { deriveUserId } from "./user-id";
 
 export interface VerifiedUser {
+  /** Stable per account and Stripe-safe (see ./user-id): the limit key is `user:<id>`. */
   id: string;
   name: string;
 }
@@ -71,13 +73,14 @@ export async function verifyUserToken(token: string): Promise<VerifiedUser | nul
     let payload: JWTPayload;
     if (alg === "HS256") {
       ({ payload } = await jwtVerify(token, await getAuthHmacKey(), { ...options, algorithms: ["HS256"] }));
-    } else if (alg && auth.jwksUrl && ASYMMETRIC_ALGORITHMS.includes(alg)) {
+      return toUser(payload, "hs256");
+    }
+    if (alg && auth.jwksUrl && ASYMMETRIC_ALGORITHMS.includes(alg)) {
       const jwks = remoteJwks(auth.jwksUrl);
       ({ payload } = await jwtVerify(token, jwks, { ...options, algorithms: ASYMMETRIC_ALGORITHMS }));
-    } else {
-      return null;
+      return toUser(payload, "jwks");
     }
-    return toUser(payload);
+    return null;
   } catch (error) {
     if (alg !== "HS256" && isJwksOutage(error)) {
       console.error("[identity] JWKS unavailable", error);
@@ -95,13 +98,22 @@ function isJwksOutage(error: unknown): boolean {
   return JWKS_OUTAGE_CODES.has(error.code);
 }
 
-function toUser(payload: JWTPayload): VerifiedUser | null {
+/**
+ * The user a verified token names. Its id is derived from who signed it (our HS256 secret or the JWKS),
+ * the issuer and `sub`, so a JWKS user and a dev sign-in can never share an id, whatever their `sub`.
+ */
+function toUser(payload: JWTPayload, signer: "hs256" | "jwks"): VerifiedUser | null {
   const aud = payload.aud;
   if (aud === GUEST_TOKEN_AUDIENCE || (Array.isArray(aud) && aud.includes(GUEST_TOKEN_AUDIENCE))) return null;
-  const id = payload.sub;
-  // The id ends up in storage keys and logs: no whitespace/control characters, bounded length.
-  if (typeof id !== "string" || !/^[\x21-\x7e]{1,256}$/.test(id)) return null;
-  return { id, name: displayName(payload) ?? id };
+  const subject = payload.sub;
+  // No whitespace/control characters, bounded length: a garbage subject is a garbage token.
+  if (typeof subject !== "string" || !/^[\x21-\x7e]{1,256}$/.test(subject)) return null;
+  return { id: jwtUserId(signer, payload.iss, subject), name: displayName(payload) ?? subject };
+}
+
+/** The user id of a JWT's subject, by who signed it (our HS256 secret or the JWKS) and its issuer. */
+export function jwtUserId(signer: "hs256" | "jwks", issuer: string | undefined, subject: string): string {
+  return deriveUserId("jwt", `${signer}:${issuer ?? ""}`, subject);
 }
 
 function displayName(payload: JWTPayload): string | undefined {
@@ -115,15 +127,19 @@ function displayName(payload: JWTPayload): string | undefined {
   return undefined;
 }
 
-/** An HS256 user token for `user` (used by the dev sign-in); carries AUTH_ISSUER/AUTH_AUDIENCE when set. */
+/**
+ * An HS256 user token for `subject` (used by the dev sign-in); carries AUTH_ISSUER/AUTH_AUDIENCE when set.
+ * verifyUserToken turns it into the user with id `jwtUserId("hs256", AUTH_ISSUER, subject)`.
+ */
 export async function issueUserToken(
-  user: VerifiedUser,
+  subject: string,
+  name: string,
   ttlSeconds = DEFAULT_USER_TOKEN_TTL_SECONDS,
 ): Promise<string> {
   const { auth } = getConfig();
-  const jwt = new SignJWT({ name: user.name })
+  const jwt = new SignJWT({ name })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject(user.id)
+    .setSubject(subject)
     .setIssuedAt()
     .setExpirationTime(`${Math.max(1, Math.floor(ttlSeconds))}s`);
   if (auth.issuer) jwt.setIssuer(auth.issuer);

@@ -7,9 +7,12 @@ import { envForTests, TEST_SECRET } from "@/test/support/env";
 import { GUEST_COOKIE, readCookie, SESSION_COOKIE } from "./cookies";
 import { mintGuestSession, verifyGuestCookie } from "./guest";
 import { verifyUserToken } from "./jwt";
+import { deriveUserId } from "./user-id";
 
 const env = envForTests({ AUTH_SECRET: TEST_SECRET, AUTH_DEV_SIGNIN: "true", NODE_ENV: "test" });
 beforeEach(() => env());
+
+const devId = (slug: string) => deriveUserId("jwt", "hs256:", `dev-${slug}`);
 
 function signIn(body: string, contentType = "application/json"): Promise<Response> {
   return POST(
@@ -42,7 +45,7 @@ describe("POST /api/auth/dev-signin", () => {
   it("sets a session cookie holding a verifiable user token", async () => {
     const res = await signIn(JSON.stringify({ name: "  Ada  Lovelace " }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ user: { id: "dev-ada-lovelace", name: "Ada Lovelace" } });
+    expect(await res.json()).toEqual({ user: { id: devId("ada-lovelace"), name: "Ada Lovelace" } });
     const setCookie = res.headers.getSetCookie().join("\n");
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
@@ -50,7 +53,7 @@ describe("POST /api/auth/dev-signin", () => {
     expect(setCookie).not.toMatch(/Secure/i);
     const token = sessionCookieFrom(res);
     expect(token).toBeTruthy();
-    expect(await verifyUserToken(token ?? "")).toEqual({ id: "dev-ada-lovelace", name: "Ada Lovelace" });
+    expect(await verifyUserToken(token ?? "")).toEqual({ id: devId("ada-lovelace"), name: "Ada Lovelace" });
   });
 
   it("marks the cookie Secure in production", async () => {
@@ -95,11 +98,18 @@ describe("GET /api/session", () => {
       new Request("http://localhost/api/session", { headers: { cookie: `${SESSION_COOKIE}=${token}` } }),
     );
     expect(res.headers.get("cache-control")).toBe("no-store");
-    expect(await res.json()).toEqual({ user: { id: "dev-ada", name: "Ada" }, dev_signin: true });
+    expect(await res.json()).toEqual({
+      user: { id: devId("ada"), name: "Ada", plan: "free" },
+      dev_signin: true,
+      limits: { plan: "free", per_minute: 5, per_hour: 60, concurrent_streams: 2, daily_tokens: 100_000 },
+      sign_in_providers: [],
+      upgrade_url: null,
+    });
     env({ AUTH_DEV_SIGNIN: "false" });
-    expect(await (await GET(new Request("http://localhost/api/session"))).json()).toEqual({
+    expect(await (await GET(new Request("http://localhost/api/session"))).json()).toMatchObject({
       user: null,
       dev_signin: false,
+      limits: { plan: "guest" },
     });
   });
 

@@ -56,3 +56,9 @@ export function getAuthSecretKey(): Uint8Array {
 export function getAuthHmacKey(): Promise<CryptoKey> {
   return currentState().key;
 }
+
+/** The same secret as a string, for libraries that derive their own keys from it (Auth.js). */
+export function getAuthSecretString(): string {
+  const state = currentState();
+  return state.source ?? Buffer.from(state.bytes).toString("base64url");
+}

@@ -29,13 +29,11 @@ export async function degradeOnFailure<T>(operation: () => Promise<T>, fallback:
  * Runs a store operation a route cannot do without (listing, reading, deleting conversations): bounded by
  * RATE_LIMIT_TIMEOUT_MS, and a failure becomes a 503 JSON answer instead of an unhandled 500.
  */
-export async function requireStore<T>(operation: () => Promise<T>): Promise<T> {
+export async function requireStore<T>(
+  operation: () => Promise<T>,
+  message = "Conversations are temporarily unavailable. Please try again in a few seconds.",
+): Promise<T> {
   return attemptStore(operation).catch(() => {
-    throw new ApiError(
-      "unavailable",
-      "Conversations are temporarily unavailable. Please try again in a few seconds.",
-      {},
-      { "Retry-After": "5" },
-    );
+    throw new ApiError("unavailable", message, {}, { "Retry-After": "5" });
   });
 }

@@ -77,12 +77,32 @@ export interface Usage {
 }
 
 export interface SessionUser {
+  /** Stable per account, Stripe-safe (letters, digits, '-', '_'; ≤ 200): the limit key is `user:<id>`. */
+  id: string;
+  name: string;
+  /** The user's plan name (`free` unless one is stored). */
+  plan: string;
+}
+/** A plan's limits as the API shows them; 0 means that layer is off (no limit). */
+export interface PlanLimitsInfo {
+  plan: string;
+  per_minute: number;
+  per_hour: number;
+  concurrent_streams: number;
+  daily_tokens: number;
+}
+export interface SignInProvider {
   id: string;
   name: string;
 }
 export interface SessionInfo {
   user: SessionUser | null;
   dev_signin: boolean;
+  /** The caller's plan (`guest` when signed out) and its limits. */
+  limits: PlanLimitsInfo;
+  sign_in_providers: SignInProvider[];
+  /** PAYWALL_URL with this user's id as client_reference_id; null for guests and users not on `free`. */
+  upgrade_url: string | null;
 }
 
 export interface Health {

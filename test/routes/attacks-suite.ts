@@ -12,6 +12,7 @@ import {
   newId,
   requestFor,
   streamedText,
+  userKeyOf,
   userToken,
 } from "../support/app";
 import { type SuiteBackend, useSuiteApp } from "./suite";
@@ -169,7 +170,7 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
       expect(await drain(await send(caller, id, "start"))).not.toBe(500);
       await Promise.all(Array.from({ length: 4 }, () => send(caller, id, long).then(drain)));
       // What was really billed (GET /api/usage never shows more than the budget, so read the store).
-      const billed = await services().admission.primary.usageOf(`user:${spender}`, Date.now());
+      const billed = await services().admission.primary.usageOf(userKeyOf(spender), Date.now());
       expect(billed.used).toBeGreaterThan(0);
       expect(billed.used).toBeLessThanOrEqual(3000);
       expect((await (await usageGet(requestFor("/api/usage", caller))).json()).budget).toBe(3000);

@@ -1,7 +1,8 @@
 // Test helper: drive the real route handlers with real Request objects under a chosen environment.
-import { ENV_VARIABLES } from "@/lib/config";
+import { ENV_VARIABLES, getConfig } from "@/lib/config";
 import { GUEST_COOKIE, mintGuestSession } from "@/lib/identity/guest";
-import { issueUserToken } from "@/lib/identity/jwt";
+import { userKey } from "@/lib/identity/identify";
+import { issueUserToken, jwtUserId } from "@/lib/identity/jwt";
 import { resetProcessStateForTests } from "@/lib/process-state";
 
 export const TEST_AUTH_SECRET = "route-test-secret-0123456789abcdef0123456789";
@@ -66,8 +67,14 @@ export function requestFor(
 
 export { chatBody, newId } from "./chat-body";
 
-export function userToken(id: string, name = id): Promise<string> {
-  return issueUserToken({ id, name });
+/** An HS256 user token for `subject`; the user's id is derived from it (lib/identity/user-id). */
+export function userToken(subject: string, name = subject): Promise<string> {
+  return issueUserToken(subject, name);
+}
+
+/** The limit key (`user:<user.id>`) of the user a `userToken(subject)` signs in. */
+export function userKeyOf(subject: string): string {
+  return userKey(jwtUserId("hs256", getConfig().auth.issuer, subject));
 }
 
 /** The concatenated text deltas of a UI message stream response. */

@@ -1,11 +1,17 @@
 // Development sign-in (AUTH_DEV_SIGNIN=true): trade a display name for a signed user session cookie.
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { adoptGuestConversations } from "@/lib/auth/adopt-guest";
 import { getConfig } from "@/lib/config";
 import { parseWith, readJsonBody } from "@/lib/http/body";
 import { ApiError, withErrorHandling } from "@/lib/http/errors";
-import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/identity/cookies";
-import { DEFAULT_USER_TOKEN_TTL_SECONDS, issueUserToken, type VerifiedUser } from "@/lib/identity/jwt";
+import { GUEST_COOKIE, readCookie, SESSION_COOKIE, sessionCookieOptions } from "@/lib/identity/cookies";
+import {
+  DEFAULT_USER_TOKEN_TTL_SECONDS,
+  issueUserToken,
+  type VerifiedUser,
+  verifyUserToken,
+} from "@/lib/identity/jwt";
 
 const bodySchema = z.object({
   name: z
@@ -41,8 +47,12 @@ export const POST = withErrorHandling(async (request: Request) => {
   // a CORS preflight, so another site can't sign a visitor in as someone else (login CSRF).
   const { name: rawName } = parseWith(bodySchema, await readJsonBody(request, MAX_BODY_BYTES));
   const name = rawName.replace(/\s+/g, " ");
-  const user: VerifiedUser = { id: `dev-${slug(name)}`, name };
-  const token = await issueUserToken(user, DEFAULT_USER_TOKEN_TTL_SECONDS);
+  const token = await issueUserToken(`dev-${slug(name)}`, name, DEFAULT_USER_TOKEN_TTL_SECONDS);
+  // The id is whatever identify() will derive from this token: one rule for every JWT (lib/identity/user-id).
+  const user = await verifyUserToken(token);
+  if (!user) throw new Error("a freshly issued dev token did not verify");
+  // Like a real sign-in: the guest's conversations in this browser move to the account.
+  await adoptGuestConversations(user.id, readCookie(request.headers, GUEST_COOKIE));
   const response = userResponse(user);
   response.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(DEFAULT_USER_TOKEN_TTL_SECONDS));
   return response;

@@ -1,0 +1,4 @@
+// Billing webhook route suite on the in-memory store.
+import { defineBillingRouteSuite } from "./billing-suite";
+
+defineBillingRouteSuite({ name: "memory", setup: async () => ({}) });
