@@ -5,14 +5,26 @@ import type {
   ConversationSummary,
   ErrorBody,
   Health,
+  PlanLimitsInfo,
   SessionInfo,
   SessionUser,
+  SignInProvider,
   Usage,
 } from "@/lib/wire/types";
 
 export { ID_PATTERN as CONVERSATION_ID_PATTERN } from "@/lib/wire/limits";
 export { messageText } from "@/lib/wire/messages";
-export type { ChatMessage, Conversation, ConversationSummary, Health, SessionInfo, SessionUser, Usage };
+export type {
+  ChatMessage,
+  Conversation,
+  ConversationSummary,
+  Health,
+  PlanLimitsInfo,
+  SessionInfo,
+  SessionUser,
+  SignInProvider,
+  Usage,
+};
 
 /** A non-2xx answer from the API, with its parsed JSON body (or a synthesized one). */
 export class ApiHttpError extends Error {
@@ -80,12 +92,25 @@ export const api = {
   usage: () => request<Usage>("/api/usage"),
   session: () => request<SessionInfo>("/api/session"),
   health: () => request<Health>("/api/health"),
-  signIn: (name: string) =>
-    request<{ user: SessionUser }>("/api/auth/dev-signin", {
+  devSignIn: (name: string) =>
+    request<{ user: Pick<SessionUser, "id" | "name"> }>("/api/auth/dev-signin", {
       method: "POST",
       body: JSON.stringify({ name }),
     }),
-  signOut: () => request<{ user: null }>("/api/auth/dev-signin", { method: "DELETE" }),
+  /** Sends the browser to the provider's sign-in page; it comes back here signed in. */
+  signIn: async (providerId: string) => {
+    // Auth.js's client (loaded on demand, off the first-load bundle) fetches the CSRF token and redirects.
+    const { signIn } = await import("next-auth/react");
+    await signIn(providerId, { callbackUrl: window.location.href });
+  },
+  /** Ends both kinds of session a browser can hold: the Auth.js one and the dev sign-in cookie. */
+  signOut: async () => {
+    const { signOut } = await import("next-auth/react");
+    await Promise.all([
+      signOut({ redirect: false }),
+      request<{ user: null }>("/api/auth/dev-signin", { method: "DELETE" }),
+    ]);
+  },
 };
 
 /** randomUUID only exists in secure contexts (https/localhost); fall back to getRandomValues elsewhere. */

@@ -1,4 +1,5 @@
-// Daily credits in a real browser: once the budget is used up the paywall opens (402), never the 429 bubble.
+// Daily credits in a real browser: the paywall (402) opens, never the 429 bubble; guests are asked to sign in
+// first, and a signed-in user's Upgrade carries their id as Stripe's client_reference_id.
 import { expect, test } from "../test/support/e2e";
 
 test.use({
@@ -7,12 +8,15 @@ test.use({
     CHAT_DAILY_TOKEN_BUDGET: "400",
     OFFLINE_MODEL_DELAY_MS: "5",
     PAYWALL_URL: "https://billing.example/upgrade",
+    AUTH_DEV_SIGNIN: "true",
   },
 });
 
-test("exhausting a tiny budget opens the paywall with usage, reset time and upgrade link", async ({
+test("a guest who uses up a tiny budget gets the paywall with usage, reset time and 'Sign in to upgrade'", async ({
   page,
 }, testInfo) => {
+  // Guests' credits are per IP: each test brings its own address, so neither uses up the other's.
+  await page.setExtraHTTPHeaders({ "x-forwarded-for": "198.51.100.21" });
   await page.goto("/");
   await expect(page.getByTestId("usage-meter")).toBeVisible();
   const composer = page.getByTestId("composer-input");
@@ -31,10 +35,9 @@ test("exhausting a tiny budget opens the paywall with usage, reset time and upgr
   expect(used).toBeGreaterThan(0);
   expect(used).toBeLessThanOrEqual(400);
   await expect(page.getByTestId("paywall-resets")).toHaveAttribute("datetime", /T00:00:00\.000Z$/);
-  await expect(page.getByTestId("paywall-upgrade")).toHaveAttribute(
-    "href",
-    "https://billing.example/upgrade",
-  );
+  // A guest can't buy anything yet: the payment must know whose plan to raise.
+  await expect(page.getByTestId("paywall-upgrade")).toHaveCount(0);
+  await expect(page.getByTestId("paywall-signin")).toHaveText("Sign in to upgrade");
   await expect(page.getByTestId("rate-limit-bubble")).toHaveCount(0);
   await dialog.screenshot({ path: testInfo.outputPath("paywall.png") });
   await testInfo.attach("paywall", { path: testInfo.outputPath("paywall.png"), contentType: "image/png" });
@@ -44,4 +47,40 @@ test("exhausting a tiny budget opens the paywall with usage, reset time and upgr
   // Nothing the user typed is lost, and the refused message is not left in the conversation.
   await expect(composer).toHaveValue("one more question");
   await expect(page.getByTestId("message-user")).toHaveCount(1);
+});
+
+test("'Sign in to upgrade' leads to sign-in; a signed-in free user's Upgrade carries their id", async ({
+  page,
+}) => {
+  await page.setExtraHTTPHeaders({ "x-forwarded-for": "198.51.100.22" });
+  await page.goto("/");
+  const composer = page.getByTestId("composer-input");
+  await composer.fill("spend it all");
+  await composer.press("Enter");
+  await expect(page.getByTestId("send-button")).toBeVisible({ timeout: 20_000 });
+  await composer.fill("keep this text");
+  await composer.press("Enter");
+  await page.getByTestId("paywall-signin").click();
+  await expect(page.getByTestId("paywall")).toBeHidden();
+  await expect(page.getByTestId("signin-name")).toBeFocused();
+
+  await page.keyboard.type("Paying Customer");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("current-user")).toHaveText("Paying Customer");
+  await expect(page.getByTestId("current-plan")).toHaveText("Free plan");
+  // The conversation and the unsent text stayed through the sign-in.
+  await expect(page.getByTestId("message-user")).toHaveCount(1);
+  await expect(composer).toHaveValue("keep this text");
+
+  const { user } = (await (await page.request.get("/api/session")).json()) as { user: { id: string } };
+  const expected = `https://billing.example/upgrade?client_reference_id=${user.id}`;
+  await expect(page.getByTestId("account-upgrade")).toHaveAttribute("href", expected);
+
+  // The account has its own fresh budget; using it up shows the paywall with the real Upgrade link.
+  await composer.press("Enter");
+  await expect(page.getByTestId("send-button")).toBeVisible({ timeout: 20_000 });
+  await composer.fill("and another");
+  await composer.press("Enter");
+  await expect(page.getByTestId("paywall-upgrade")).toHaveAttribute("href", expected);
+  await expect(page.getByTestId("paywall-signin")).toHaveCount(0);
 });

@@ -92,3 +92,12 @@ for (const [variable, value] of [
     expect(output).toContain(`Invalid environment variable ${variable}`);
   });
 }
+
+test("refuses to start with a bad RATE_LIMIT_PLANS, naming the variable, the plan and the field", async () => {
+  const { code, output } = await runUntilExit({ RATE_LIMIT_PLANS: '{"pro":{"perMinute":-1}}' });
+  expect(code, output).not.toBe(0);
+  expect(code, output).not.toBeNull();
+  expect(output).toContain(
+    'Invalid environment variable RATE_LIMIT_PLANS: plan "pro", field "perMinute": must be >= 0',
+  );
+});

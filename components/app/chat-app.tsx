@@ -1,7 +1,7 @@
 // The whole client app: sidebar + header + the current conversation, with the selection mirrored in ?c=<id>.
 "use client";
 
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiHttpError, api, CONVERSATION_ID_PATTERN, newConversationId } from "@/components/api";
 import { ChatPlaceholder } from "@/components/chat/chat-placeholder";
 import { focusComposer } from "@/components/focus";
@@ -40,9 +40,12 @@ export function ChatApp() {
     setMenuOpen(false);
     menuButton.current?.focus();
   }, []);
+  /** Where focus goes when the menu opens: New chat, unless something asked for another target. */
+  const menuFocus = useRef<string | null>(null);
   useEffect(() => {
     if (!menuOpen) return;
-    document.querySelector<HTMLElement>("#sidebar [data-testid='new-chat']")?.focus();
+    document.querySelector<HTMLElement>(menuFocus.current ?? "#sidebar [data-testid='new-chat']")?.focus();
+    menuFocus.current = null;
     const onKey = (event: KeyboardEvent) => event.key === "Escape" && closeMenu();
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -99,12 +102,38 @@ export function ChatApp() {
   }, []);
   const onSettled = afterReply;
 
-  const onSessionChanged = useCallback(() => {
-    void session.refresh();
-    void refreshConversations();
-    void usage.refresh();
-    newChat();
-  }, [session.refresh, refreshConversations, usage.refresh, newChat]);
+  const onSessionChanged = useCallback(
+    (change: "signed-in" | "signed-out") => {
+      void session.refresh();
+      void refreshConversations();
+      void usage.refresh();
+      // Signing in keeps the open conversation (it moved to the account with the guest's others, see
+      // lib/auth/adopt-guest.ts); after signing out it belongs to someone else, so start afresh.
+      if (change === "signed-out") newChat();
+    },
+    [session.refresh, refreshConversations, usage.refresh, newChat],
+  );
+
+  // "Sign in to upgrade" (a guest at the paywall): open the sidebar on phones and focus the first sign-in.
+  const showSignIn = useCallback(() => {
+    const target = "#account .signin-provider, #account #signin-name";
+    // Only phones hide the sidebar (layout.css breakpoint); on a desktop it is already on screen.
+    if (window.matchMedia("(max-width: 767px)").matches) {
+      menuFocus.current = target;
+      setMenuOpen(true);
+    } else {
+      document.querySelector<HTMLElement>(target)?.focus();
+    }
+  }, []);
+  const sessionInfo = session.data;
+  const canSignIn = Boolean(sessionInfo?.sign_in_providers.length || sessionInfo?.dev_signin);
+  const upgrade = useMemo(
+    () => ({
+      url: sessionInfo?.upgrade_url ?? null,
+      signIn: sessionInfo && !sessionInfo.user && canSignIn ? showSignIn : null,
+    }),
+    [sessionInfo, canSignIn, showSignIn],
+  );
 
   const title = conversations.data?.find((c) => c.id === current?.id)?.title?.trim() || "New chat";
 
@@ -159,6 +188,7 @@ export function ChatApp() {
                 onSend={onSend}
                 onSettled={onSettled}
                 onMissing={startFresh}
+                upgrade={upgrade}
               />
             ) : (
               <ChatPlaceholder />

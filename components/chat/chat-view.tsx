@@ -5,7 +5,7 @@ import { focusComposer } from "@/components/focus";
 import { ChatError } from "./chat-error";
 import { Composer } from "./composer";
 import { MessageList } from "./message-list";
-import { PaywallDialog } from "./paywall-dialog";
+import { PaywallDialog, type UpgradeOptions } from "./paywall-dialog";
 import { RateLimitNotice } from "./rate-limit-notice";
 import { Suggestions } from "./suggestions";
 import { useChatSession } from "./use-chat-session";
@@ -16,6 +16,7 @@ type Props = {
   onSend: (conversationId: string) => void;
   onSettled: (result: { ok: boolean }) => void;
   onMissing: () => void;
+  upgrade: UpgradeOptions;
 };
 
 export function ChatView(props: Props) {
@@ -77,7 +78,7 @@ export function ChatView(props: Props) {
         busy={chat.busy}
         disabled={chat.loadState !== "ready"}
       />
-      <PaywallDialog paywall={chat.paywall} onClose={chat.closePaywall} />
+      <PaywallDialog paywall={chat.paywall} upgrade={props.upgrade} onClose={chat.closePaywall} />
     </div>
   );
 }

@@ -2,7 +2,10 @@
 import { useEffect, useId, useRef } from "react";
 import type { Paywall } from "./use-chat-session";
 
-type Props = { paywall: Paywall | null; onClose: () => void };
+/** How this person can upgrade: a checkout link (signed in, on free), or signing in first (a guest). */
+export type UpgradeOptions = { url: string | null; signIn: (() => void) | null };
+
+type Props = { paywall: Paywall | null; upgrade: UpgradeOptions; onClose: () => void };
 
 function formatReset(iso: string): string {
   const date = new Date(iso);
@@ -10,7 +13,7 @@ function formatReset(iso: string): string {
   return date.toLocaleString(undefined, { weekday: "short", hour: "numeric", minute: "2-digit" });
 }
 
-export function PaywallDialog({ paywall, onClose }: Props) {
+export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
   const titleId = useId();
@@ -27,8 +30,16 @@ export function PaywallDialog({ paywall, onClose }: Props) {
     }
   }, [open]);
 
+  const signInInstead = useRef(false);
   const handleClose = () => {
     onClose();
+    if (signInInstead.current) {
+      // Sign-in takes the focus (the sidebar's sign-in buttons), not the composer.
+      signInInstead.current = false;
+      returnFocus.current = null;
+      upgrade.signIn?.();
+      return;
+    }
     // Back to where the user was — usually the composer, which now holds their unsent text.
     const target = returnFocus.current ?? document.getElementById("composer-input");
     returnFocus.current = null;
@@ -62,16 +73,30 @@ export function PaywallDialog({ paywall, onClose }: Props) {
             (your local time). Your message is back in the composer.
           </p>
           <div className="dialog-actions">
-            {paywall.paywallUrl && (
+            {/* The 402 says upgrades exist; the session says whether this person can buy one now. */}
+            {paywall.paywallUrl && upgrade.url && (
               <a
                 className="btn btn-primary"
-                href={paywall.paywallUrl}
+                href={upgrade.url}
                 target="_blank"
                 rel="noopener noreferrer"
                 data-testid="paywall-upgrade"
               >
                 Upgrade
               </a>
+            )}
+            {paywall.paywallUrl && !upgrade.url && upgrade.signIn && (
+              <button
+                type="button"
+                className="btn btn-primary"
+                data-testid="paywall-signin"
+                onClick={() => {
+                  signInInstead.current = true;
+                  ref.current?.close();
+                }}
+              >
+                Sign in to upgrade
+              </button>
             )}
             <button
               type="button"

@@ -13,6 +13,7 @@ import {
   type Paywall,
   paywallFromError,
 } from "./transport";
+import { useStoredDraft } from "./use-stored-draft";
 
 export type RateLimitNotice = { text: string; until: number };
 export type { Paywall };
@@ -32,7 +33,7 @@ type Options = {
 
 /** One conversation's chat. Mount it once per conversation (key the view by id): the Chat is created once. */
 export function useChatSession({ conversationId, isNew, onSend, onSettled, onMissing }: Options) {
-  const [draft, setDraft] = useState("");
+  const [draft, setDraft] = useStoredDraft(conversationId);
   const [loadState, setLoadState] = useState<LoadState>(isNew ? "ready" : "loading");
   const [rateLimit, setRateLimit] = useState<RateLimitNotice | null>(null);
   const [paywall, setPaywall] = useState<Paywall | null>(null);

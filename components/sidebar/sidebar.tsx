@@ -17,7 +17,7 @@ type Props = {
   onDelete: (id: string) => Promise<void>;
   onRename: (id: string, title: string) => Promise<void>;
   onListStale: () => void;
-  onSessionChanged: () => void;
+  onSessionChanged: (change: "signed-in" | "signed-out") => void;
   onClose: () => void;
 };
 

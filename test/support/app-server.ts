@@ -25,8 +25,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startApp(env: Record<string, string> = {}): Promise<AppServer> {
-  const port = await freePort();
+/** `port`: when the URL must be known before the server starts (an OIDC client's redirect URI). */
+export async function startApp(env: Record<string, string> = {}, port?: number): Promise<AppServer> {
+  port ??= await freePort();
   let output = "";
   const child: ChildProcess = spawn(
     "node_modules/.bin/next",
