@@ -1,0 +1,105 @@
+// Stripe webhooks against two `next start` instances sharing one Redis: an upgrade received by one is the
+// plan everywhere; replays, forged and stale signatures change nothing; a cancelled subscription restores free.
+import { type AppServer, startApp } from "../test/support/app-server";
+import { expect, test } from "../test/support/e2e";
+import { type RedisStack, startRedisStack } from "../test/support/redis";
+import {
+  checkoutCompleted,
+  type SignOptions,
+  signedPayload,
+  subscriptionDeleted,
+  TEST_WEBHOOK_SECRET,
+} from "../test/support/stripe";
+
+let stack: RedisStack;
+let apps: AppServer[] = [];
+
+test.beforeAll(async () => {
+  test.setTimeout(90_000);
+  stack = await startRedisStack();
+  const env = {
+    UPSTASH_REDIS_REST_URL: stack.restUrl,
+    UPSTASH_REDIS_REST_TOKEN: stack.restToken,
+    AUTH_DEV_SIGNIN: "true",
+    STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    PAYWALL_URL: "https://buy.stripe.com/test_link",
+  };
+  apps = await Promise.all([startApp(env), startApp(env)]);
+});
+
+test.afterAll(async () => {
+  await Promise.all(apps.map((app) => app.stop()));
+  await stack?.stop();
+});
+
+async function postEvent(app: AppServer, event: object, options: SignOptions = {}) {
+  const { payload, signature } = signedPayload(event, options);
+  const res = await fetch(`${app.url}/api/billing/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "stripe-signature": signature },
+    body: payload,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function planOn(app: AppServer, cookie: string): Promise<string> {
+  const res = await fetch(`${app.url}/api/session`, { headers: { cookie } });
+  return ((await res.json()) as { user: { plan: string } }).user.plan;
+}
+
+test("an upgrade received by one instance is the plan on the other, and only once", async ({ page }) => {
+  const [first, second] = apps as [AppServer, AppServer];
+  // Sign in through the UI of the second instance; the session cookie works on both (same AUTH_SECRET).
+  await page.goto(second.url);
+  await page.getByTestId("signin-name").fill("Stripe Buyer");
+  await page.getByTestId("signin-button").click();
+  await expect(page.getByTestId("current-plan")).toHaveText("Free plan");
+  await expect(page.getByTestId("limit-per-minute")).toHaveText("5");
+  const cookie = (await page.context().cookies(second.url))
+    .filter((c) => c.name === "chat_session")
+    .map((c) => `${c.name}=${c.value}`)
+    .join("");
+  const { user } = (await (await page.request.get(`${second.url}/api/session`)).json()) as {
+    user: { id: string };
+  };
+  await expect(page.getByTestId("account-upgrade")).toHaveAttribute(
+    "href",
+    `https://buy.stripe.com/test_link?client_reference_id=${user.id}`,
+  );
+
+  // Stripe delivers the completed checkout to whichever instance it reaches: here the first.
+  const upgrade = checkoutCompleted(user.id, { customer: "cus_e2e", subscription: "sub_e2e" });
+  expect(await postEvent(first, upgrade)).toMatchObject({
+    status: 200,
+    body: { applied: true, plan: "pro" },
+  });
+  expect(await planOn(second, cookie)).toBe("pro");
+  await page.reload();
+  await expect(page.getByTestId("current-plan")).toHaveText("Pro plan");
+  await expect(page.getByTestId("limit-per-minute")).toHaveText("20");
+  await expect(page.getByTestId("limit-per-hour")).toHaveText("240");
+  await expect(page.getByTestId("account-upgrade")).toHaveCount(0);
+
+  // Replayed (to the other instance), forged, or captured long ago: nothing changes.
+  expect(await postEvent(second, upgrade)).toMatchObject({
+    status: 200,
+    body: { applied: false, duplicate: true },
+  });
+  const forged = await postEvent(second, subscriptionDeleted("sub_e2e", "cus_e2e"), {
+    secret: "whsec_attacker",
+  });
+  expect(forged).toMatchObject({ status: 400, body: { error: "bad_request" } });
+  const stale = await postEvent(second, subscriptionDeleted("sub_e2e", "cus_e2e"), {
+    timestamp: Math.floor(Date.now() / 1000) - 600,
+  });
+  expect(stale).toMatchObject({ status: 400, body: { error: "bad_request" } });
+  expect(await planOn(first, cookie)).toBe("pro");
+
+  // The subscription is cancelled: the event carries no client_reference_id, only Stripe's ids.
+  const downgrade = await postEvent(second, subscriptionDeleted("sub_e2e", "cus_e2e"));
+  expect(downgrade).toMatchObject({ status: 200, body: { applied: true, plan: "free", user_id: user.id } });
+  expect(await planOn(first, cookie)).toBe("free");
+  await page.reload();
+  await expect(page.getByTestId("current-plan")).toHaveText("Free plan");
+  await expect(page.getByTestId("limit-per-minute")).toHaveText("5");
+});
