@@ -1,8 +1,8 @@
 // Route-level suite for POST /api/billing/webhook and the plan it shows in GET /api/session; memory and Redis.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { POST as webhookPost } from "@/app/api/billing/webhook/route";
 import { GET as sessionGet } from "@/app/api/session/route";
-import { configureApp, requestFor, userToken } from "../support/app";
+import { requestFor, userToken } from "../support/app";
 import {
   checkoutCompleted,
   type SignOptions,
@@ -11,7 +11,7 @@ import {
   subscriptionDeleted,
   TEST_WEBHOOK_SECRET,
 } from "../support/stripe";
-import type { SuiteBackend } from "./chat-suite";
+import { type SuiteBackend, useSuiteApp } from "./suite";
 
 function webhook(event: object, options: SignOptions = {}, contentType?: string) {
   const { payload, signature } = signedPayload(event, options);
@@ -36,20 +36,12 @@ async function session(bearer: string) {
 
 export function defineBillingRouteSuite(backend: SuiteBackend): void {
   describe(`billing webhook (${backend.name})`, () => {
-    let env: Record<string, string> = {};
+    const configure = useSuiteApp(backend);
     let bearer = "";
     let userId = "";
 
-    beforeAll(async () => {
-      env = await backend.setup();
-    });
-    afterAll(async () => {
-      await backend.teardown?.();
-    });
     beforeEach(async () => {
-      await backend.beforeEach?.();
-      configureApp({
-        ...env,
+      configure({
         STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
         PAYWALL_URL: "https://buy.stripe.com/test_123?prefilled_promo_code=X",
       });
@@ -179,7 +171,7 @@ export function defineBillingRouteSuite(backend: SuiteBackend): void {
     });
 
     it("does not exist without STRIPE_WEBHOOK_SECRET", async () => {
-      configureApp({ ...env, STRIPE_WEBHOOK_SECRET: undefined });
+      configure({ STRIPE_WEBHOOK_SECRET: "" });
       const res = await webhook(checkoutCompleted(userId));
       expect(res.status).toBe(404);
       expect((await res.json()).error).toBe("not_found");

@@ -1,4 +1,5 @@
 // Billing webhook route suite on the in-memory store.
 import { defineBillingRouteSuite } from "./billing-suite";
+import { memoryBackend } from "./suite";
 
-defineBillingRouteSuite({ name: "memory", setup: async () => ({}) });
+defineBillingRouteSuite(memoryBackend);
