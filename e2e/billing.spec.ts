@@ -1,7 +1,8 @@
 // Stripe webhooks against two `next start` instances sharing one Redis: an upgrade received by one is the
-// plan everywhere; replays, forged and stale signatures change nothing; a cancelled subscription restores free.
+// plan everywhere (the next message gets the pro limits); replays, forged and stale signatures change nothing;
+// a cancelled subscription restores free.
 import { type AppServer, startApp } from "../test/support/app-server";
-import { expect, test } from "../test/support/e2e";
+import { expect, postChat, test } from "../test/support/e2e";
 import { type RedisStack, startRedisStack } from "../test/support/redis";
 import {
   checkoutCompleted,
@@ -42,6 +43,14 @@ async function postEvent(app: AppServer, event: object, options: SignOptions = {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+/** The per-minute limit the next chat message is admitted under, from its RateLimit-Policy header. */
+async function minuteLimitOfNextMessage(app: AppServer, cookie: string): Promise<number> {
+  const res = await postChat(app, "198.51.100.60", { headers: { cookie } });
+  expect(res.status).toBe(200);
+  await res.arrayBuffer();
+  return Number(/"min";q=(\d+)/.exec(res.headers.get("ratelimit-policy") ?? "")?.[1]);
+}
+
 async function planOn(app: AppServer, cookie: string): Promise<string> {
   const res = await fetch(`${app.url}/api/session`, { headers: { cookie } });
   return ((await res.json()) as { user: { plan: string } }).user.plan;
@@ -67,6 +76,8 @@ test("an upgrade received by one instance is the plan on the other, and only onc
     `https://buy.stripe.com/test_link?client_reference_id=${user.id}`,
   );
 
+  expect(await minuteLimitOfNextMessage(second, cookie)).toBe(5);
+
   // Stripe delivers the completed checkout to whichever instance it reaches: here the first.
   const upgrade = checkoutCompleted(user.id, { customer: "cus_e2e", subscription: "sub_e2e" });
   expect(await postEvent(first, upgrade)).toMatchObject({
@@ -74,6 +85,8 @@ test("an upgrade received by one instance is the plan on the other, and only onc
     body: { applied: true, plan: "pro" },
   });
   expect(await planOn(second, cookie)).toBe("pro");
+  // The very next message, on the other instance, is admitted under the pro limits: no redeploy, no restart.
+  expect(await minuteLimitOfNextMessage(second, cookie)).toBe(20);
   await page.reload();
   await expect(page.getByTestId("current-plan")).toHaveText("Pro plan");
   await expect(page.getByTestId("limit-per-minute")).toHaveText("20");
@@ -99,6 +112,7 @@ test("an upgrade received by one instance is the plan on the other, and only onc
   const downgrade = await postEvent(second, subscriptionDeleted("sub_e2e", "cus_e2e"));
   expect(downgrade).toMatchObject({ status: 200, body: { applied: true, plan: "free", user_id: user.id } });
   expect(await planOn(first, cookie)).toBe("free");
+  expect(await minuteLimitOfNextMessage(first, cookie)).toBe(5);
   await page.reload();
   await expect(page.getByTestId("current-plan")).toHaveText("Free plan");
   await expect(page.getByTestId("limit-per-minute")).toHaveText("5");
