@@ -42,6 +42,9 @@ function admission(owner: string, id: string): AdmissionRequest {
     messageBytes: 50,
     leaseId: newId("lease"),
     maxOutputTokens: 100,
+    intent: "send",
+    blockTargets: [],
+    abuse: null,
   };
 }
 
