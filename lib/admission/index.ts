@@ -2,13 +2,13 @@
 import { runAfterResponse } from "../http/background";
 import { ApiError } from "../http/errors";
 import type { Caller } from "../identity/identify";
+import { FREE_PLAN, GUEST_PLAN } from "../plans/table";
 import { checksFor, type LayerCheck } from "../ratelimit/layers";
 import { withDeadline } from "../resilience/deadline";
 import { reportStoreFailure, reportStoreSuccess, shouldTryStore } from "../resilience/store-health";
 import { services } from "../services";
 import type { ChatMessage } from "../store/types";
 import { type Admitted, abandoned, admitted } from "./admitted";
-import { DEFAULT_USER_PLAN, GUEST_PLAN } from "./plans";
 import { rateLimitedError, refusalError } from "./refusals";
 import type { AdmissionRequest, AdmissionResult, ChatIntent } from "./types";
 
@@ -54,7 +54,7 @@ export async function admit(input: AdmissionInput): Promise<Admitted> {
     limitKey: caller.limitKey,
     checks: checksOf(caller),
     plans: admission.plans,
-    defaultPlan: caller.user ? DEFAULT_USER_PLAN : GUEST_PLAN,
+    defaultPlan: caller.user ? FREE_PLAN : GUEST_PLAN,
     readsStoredPlan: caller.user !== null,
     owner: input.owner,
     conversationId: input.conversationId,

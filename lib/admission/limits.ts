@@ -1,11 +1,11 @@
 // A caller's limits as GET /api/limits reports them: each layer's state, read without spending anything.
 import type { Caller } from "../identity/identify";
+import { FREE_PLAN, GUEST_PLAN } from "../plans/table";
 import type { LayerState } from "../ratelimit/layers";
 import { degradeOnFailure } from "../resilience/degrade";
 import { services } from "../services";
 import type { LimitLayer, Limits } from "../wire/types";
 import { checksOf } from "./index";
-import { DEFAULT_USER_PLAN, GUEST_PLAN } from "./plans";
 import type { LimitsQuery } from "./types";
 
 export async function readLimits(caller: Caller, now = Date.now()): Promise<Limits> {
@@ -15,7 +15,7 @@ export async function readLimits(caller: Caller, now = Date.now()): Promise<Limi
     limitKey: caller.limitKey,
     checks: checksOf(caller),
     plans: admission.plans,
-    defaultPlan: caller.user ? DEFAULT_USER_PLAN : GUEST_PLAN,
+    defaultPlan: caller.user ? FREE_PLAN : GUEST_PLAN,
     readsStoredPlan: caller.user !== null,
   };
   // While the store is down this instance's own view is the truth that applies (it enforces it).

@@ -1,4 +1,6 @@
 // Admission in one process's memory: the store on a laptop, and every instance's local limits while Redis is down.
+
+import { resolvePlan } from "../plans/table";
 import { type LayerState, limitOf, windowEnd, windowKey } from "../ratelimit/layers";
 import { MemoryWindows } from "../ratelimit/memory-windows";
 import type { MemoryChatStore } from "../store/memory";
@@ -13,7 +15,6 @@ import {
 } from "./budget";
 import type { CachedRefusal } from "./cached-refusals";
 import { MemoryOperatorState } from "./operator-state";
-import { resolvePlan } from "./plans";
 import { refusedScope } from "./refusals";
 import type {
   AbusePolicy,

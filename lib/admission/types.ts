@@ -1,15 +1,10 @@
 // What the admission step takes, what it answers, and the contract both stores (memory, Redis) implement.
+import type { PlanLimits } from "../plans/table";
 import type { LayerCheck, LayerState } from "../ratelimit/layers";
 import type { ChatMessage } from "../store/types";
 import type { CachedRefusal } from "./cached-refusals";
 
-/** Every limit a plan sets; 0 disables that limit. */
-export interface PlanLimits {
-  perMinute: number;
-  perHour: number;
-  concurrentStreams: number;
-  dailyTokens: number;
-}
+export type { PlanLimits } from "../plans/table";
 
 /** What a message asks: a new message, a new answer to the last one, or the last one edited. */
 export type ChatIntent = "send" | "regenerate" | "edit";

@@ -118,6 +118,11 @@ export function parsePlanTable(raw: string | undefined, base: PlanLimits): PlanT
   return table;
 }
 
+/** The plan that applies: a stored one the table knows, else the caller's default (guest, or free when signed in). */
+export function resolvePlan(stored: string | null | undefined, table: PlanTable, fallback: string): string {
+  return stored && Object.hasOwn(table, stored) ? stored : fallback;
+}
+
 /**
  * The limits of plan `name`. A name the table doesn't know (a plan stored for a user, then removed from
  * RATE_LIMIT_PLANS) gets the `free` limits: the user is signed in, and nobody is locked out by a config edit.

@@ -12,7 +12,6 @@ import {
   guestCaller,
   newId,
   requestFor,
-  sleep,
   streamedText,
   userToken,
   waitFor,
