@@ -2,6 +2,7 @@
 import { z } from "zod";
 import packageJson from "../package.json" with { type: "json" };
 import { processState, resetProcessStateForTests } from "./process-state";
+import { USER_ID_PATTERN } from "./wire/limits";
 
 const APP_VERSION: string = packageJson.version;
 
@@ -41,6 +42,25 @@ const bool = (fallback: boolean) =>
   );
 const optionalString = z.preprocess(blankToUndefined, z.string().optional());
 const optionalUrl = z.preprocess(blankToUndefined, z.url({ message: "must be a URL" }).optional());
+/** Comma-separated user keys (`user:<id>`, the id GET /api/session returns); blanks between commas are ignored. */
+const userKeyList = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const keys = (value ?? "").split(",").flatMap((entry) => (entry.trim() ? [entry.trim()] : []));
+      for (const key of keys) {
+        if (!key.startsWith("user:") || !USER_ID_PATTERN.test(key.slice("user:".length))) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${key.slice(0, 60)}" is not a user key: write user:<id> (the id GET /api/session returns)`,
+          });
+        }
+      }
+      return [...new Set(keys)];
+    }),
+);
 
 const envSchema = z.object({
   NODE_ENV: z.preprocess(blankToUndefined, z.string().default("development")),
@@ -85,6 +105,16 @@ const envSchema = z.object({
   ABUSE_BLOCK_AFTER_REFUSALS: nonNegativeInt(0),
   ABUSE_WINDOW_SECONDS: positiveInt(600),
   ABUSE_BLOCK_SECONDS: positiveInt(900),
+  // The operator console: a bearer token for the API, and the signed-in users who may use it.
+  ADMIN_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .min(32, "must be at least 32 characters")
+      .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces")
+      .optional(),
+  ),
+  ADMIN_USER_IDS: userKeyList,
   VERCEL_GIT_COMMIT_SHA: optionalString,
   // Filled in by next.config.ts at build time from git, when the build has a checkout.
   APP_BUILD_COMMIT: optionalString,
@@ -135,6 +165,8 @@ export interface Config {
   maxConcurrentStreams: number;
   /** Automatic blocking of repeat offenders; null when ABUSE_BLOCK_AFTER_REFUSALS is 0. */
   abuse: { afterRefusals: number; windowSeconds: number; blockSeconds: number } | null;
+  /** Who may use the operator console: ADMIN_TOKEN (unset: no token works), and these user keys. */
+  admin: { token: string | undefined; userKeys: readonly string[] };
   build: { version: string; commit: string | null };
 }
 
@@ -208,6 +240,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
             blockSeconds: e.ABUSE_BLOCK_SECONDS,
           }
         : null,
+    admin: { token: e.ADMIN_TOKEN, userKeys: e.ADMIN_USER_IDS },
     build: { version: APP_VERSION, commit: e.VERCEL_GIT_COMMIT_SHA ?? e.APP_BUILD_COMMIT ?? null },
   };
 }

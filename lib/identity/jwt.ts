@@ -10,6 +10,7 @@ import {
 } from "jose";
 import { getConfig } from "@/lib/config";
 import { ApiError } from "@/lib/http/errors";
+import { USER_ID_PATTERN } from "@/lib/wire/limits";
 import { GUEST_TOKEN_AUDIENCE, GUEST_TOKEN_TYP } from "./guest";
 import { getAuthHmacKey } from "./secret";
 
@@ -100,7 +101,7 @@ function toUser(payload: JWTPayload): VerifiedUser | null {
   if (aud === GUEST_TOKEN_AUDIENCE || (Array.isArray(aud) && aud.includes(GUEST_TOKEN_AUDIENCE))) return null;
   const id = payload.sub;
   // The id ends up in storage keys and logs: no whitespace/control characters, bounded length.
-  if (typeof id !== "string" || !/^[\x21-\x7e]{1,256}$/.test(id)) return null;
+  if (typeof id !== "string" || !USER_ID_PATTERN.test(id)) return null;
   return { id, name: displayName(payload) ?? id };
 }
 

@@ -8,3 +8,6 @@ export const ID_RULE = "must be 1–100 letters, digits, '-' or '_'";
 export const MAX_MESSAGE_CHARS = 8_000;
 /** The most bytes a chat request body may have. */
 export const MAX_CHAT_BODY_BYTES = 64 * 1024;
+
+/** A signed-in user's id as the limiter keys it (`user:<id>`): printable ASCII without spaces, 1–256 characters. */
+export const USER_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
