@@ -6,6 +6,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiHttpError, api, type ChatMessage, messageText } from "@/components/api";
 import { focusComposer } from "@/components/focus";
 import {
+  type Blocked,
+  blockedFromError,
   classifyChatError,
   createChatTransport,
   describeChatError,
@@ -15,7 +17,7 @@ import {
 } from "./transport";
 
 export type RateLimitNotice = { text: string; until: number };
-export type { Paywall };
+export type { Blocked, Paywall };
 /** An inline error bubble. `retry` re-sends `text`; with `messageId` it replaces that unsent user message. */
 export type ChatFailure = { message: string; retry?: { text: string; messageId?: string } };
 export type LoadState = "loading" | "ready" | "error";
@@ -36,6 +38,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled, onMis
   const [loadState, setLoadState] = useState<LoadState>(isNew ? "ready" : "loading");
   const [rateLimit, setRateLimit] = useState<RateLimitNotice | null>(null);
   const [paywall, setPaywall] = useState<Paywall | null>(null);
+  const [blocked, setBlocked] = useState<Blocked | null>(null);
   const [failure, setFailure] = useState<ChatFailure | null>(null);
   const [incompleteIds, setIncompleteIds] = useState<ReadonlySet<string>>(() => new Set());
   const initiallyNew = useRef(isNew);
@@ -85,6 +88,9 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled, onMis
         } else if (kind === "payment_required") {
           restoreDraft(text);
           setPaywall(paywallFromError(error));
+        } else if (kind === "blocked") {
+          restoreDraft(text);
+          setBlocked(blockedFromError(error));
         } else {
           restoreDraft(text);
           setFailure({ message: error.message });
@@ -102,6 +108,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled, onMis
           setFailure({ message: describeChatError(null, true), retry: text ? { text } : undefined });
         } else if (ok) {
           setRateLimit(null);
+          setBlocked(null);
         }
         settledRef.current({ ok });
       },
@@ -143,6 +150,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled, onMis
   const submit = useCallback(
     (text: string, messageId?: string) => {
       setFailure(null);
+      setBlocked(null);
       onSend(conversationId);
       void sendMessage(messageId ? { text, messageId } : { text });
     },
@@ -196,6 +204,11 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled, onMis
     sendAgain,
     paywall,
     closePaywall: () => setPaywall(null),
+    blocked,
+    dismissBlocked: () => {
+      setBlocked(null);
+      focusComposer();
+    },
     failure,
     retry,
     dismissFailure: () => setFailure(null),
