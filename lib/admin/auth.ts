@@ -46,6 +46,20 @@ export async function requireAdmin(request: Request): Promise<string> {
   throw new ApiError("forbidden", "This account is not an operator of this app.");
 }
 
+/**
+ * The /admin page's view of its visitor (from the page request's headers): a browser never sends a bearer
+ * token, so a 401 can't happen there; a JWKS outage (503) is "unavailable" rather than a crashed page.
+ */
+export async function adminPageAccess(headers: Headers): Promise<AdminAccess | { kind: "unavailable" }> {
+  try {
+    return await adminAccess(new Request("http://localhost/admin", { headers }));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return { kind: "anonymous" };
+    if (error instanceof ApiError) return { kind: "unavailable" };
+    throw error;
+  }
+}
+
 function bearerToken(headers: Headers): string | null {
   const match = /^bearer\s+(\S+)\s*$/i.exec(headers.get("authorization") ?? "");
   return match?.[1] ?? null;
