@@ -5,6 +5,7 @@ import { AdminConsole } from "@/components/admin/admin-console";
 import { AdminDenied } from "@/components/admin/admin-denied";
 import { adminPageAccess } from "@/lib/admin/auth";
 import "@/components/styles/admin.css";
+import "@/components/styles/admin-widgets.css";
 
 export const metadata: Metadata = { title: "Operator console", robots: { index: false, follow: false } };
 
