@@ -67,7 +67,8 @@ export async function toApiHttpError(response: Response): Promise<ApiHttpError> 
   );
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+/** A JSON call of the app's API; a non-2xx answer throws its ApiHttpError. */
+export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
     ...init,
     credentials: "same-origin",

@@ -43,6 +43,11 @@ describe("parseConfig", () => {
     ["TRUST_USER_ID_HEADER", "yes"],
     ["UPSTASH_REDIS_REST_URL", "not a url"],
     ["AUTH_SECRET", "short"],
+    ["ADMIN_TOKEN", "too-short"],
+    ["ADMIN_TOKEN", `${"x".repeat(32)} y`],
+    ["ADMIN_USER_IDS", "dev-alice"],
+    ["ADMIN_USER_IDS", "user:dev-alice, ip:203.0.113.7"],
+    ["ADMIN_USER_IDS", "user:"],
   ])("rejects %s=%s with an error naming the variable", (variable, value) => {
     expect(() => parseConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [variable]: value })).toThrow(variable);
@@ -59,6 +64,20 @@ describe("parseConfig", () => {
   it("accepts the Vercel Marketplace names for Upstash", () => {
     const config = parseConfig({ KV_REST_API_URL: "https://kv.example", KV_REST_API_TOKEN: "t" });
     expect(config.redis).toEqual({ url: "https://kv.example", token: "t" });
+  });
+
+  it("reads the operator console's token and admin user keys (a comma-separated list, blanks ignored)", () => {
+    expect(parseConfig({}).admin).toEqual({ token: undefined, userKeys: [] });
+    const config = parseConfig({
+      ADMIN_TOKEN: SECRET,
+      ADMIN_USER_IDS: " user:jwt_aBc-1,, user:oidc_XyZ_2 ,user:jwt_aBc-1",
+    });
+    expect(config.admin).toEqual({ token: SECRET, userKeys: ["user:jwt_aBc-1", "user:oidc_XyZ_2"] });
+    // A user id is what GET /api/session returns: Stripe-safe, so a raw provider subject is refused.
+    expect(() => parseConfig({ ADMIN_USER_IDS: "user:auth0|123" })).toThrow(/ADMIN_USER_IDS/);
+    expect(() => parseConfig({ ADMIN_USER_IDS: "alice" })).toThrow(
+      /ADMIN_USER_IDS: "alice" is not a user key/,
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import packageJson from "../package.json" with { type: "json" };
 import { type PlanTable, PlanTableError, parsePlanTable } from "./plans/table";
 import { processState, resetProcessStateForTests } from "./process-state";
+import { USER_ID_PATTERN } from "./wire/limits";
 
 const APP_VERSION: string = packageJson.version;
 
@@ -46,6 +47,25 @@ const optionalUrl = z.preprocess(blankToUndefined, z.url({ message: "must be a U
 const trueOrUnset = z.preprocess(
   blankToUndefined,
   z.enum(["true", "1"], { message: "must be true, or left unset" }).optional(),
+);
+/** Comma-separated user keys (`user:<id>`, the id GET /api/session returns); blanks between commas are ignored. */
+const userKeyList = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const keys = (value ?? "").split(",").flatMap((entry) => (entry.trim() ? [entry.trim()] : []));
+      for (const key of keys) {
+        if (!key.startsWith("user:") || !USER_ID_PATTERN.test(key.slice("user:".length))) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${key.slice(0, 60)}" is not a user key: write user:<id> (the id GET /api/session returns)`,
+          });
+        }
+      }
+      return [...new Set(keys)];
+    }),
 );
 
 const envSchema = z.object({
@@ -106,6 +126,16 @@ const envSchema = z.object({
   // JSON object keyed by plan name, merged over the defaults built from the four variables above.
   RATE_LIMIT_PLANS: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
+  // The operator console: a bearer token for the API, and the signed-in users who may use it.
+  ADMIN_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .min(32, "must be at least 32 characters")
+      .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces")
+      .optional(),
+  ),
+  ADMIN_USER_IDS: userKeyList,
   VERCEL_GIT_COMMIT_SHA: optionalString,
   // Filled in by next.config.ts at build time from git, when the build has a checkout.
   APP_BUILD_COMMIT: optionalString,
@@ -165,6 +195,8 @@ export interface Config {
   /** Every plan's limits (guest, free, pro and any from RATE_LIMIT_PLANS). See lib/plans/table.ts. */
   plans: PlanTable;
   billing: { stripeWebhookSecret: string | undefined };
+  /** Who may use the operator console: ADMIN_TOKEN (unset: no token works), and these user keys. */
+  admin: { token: string | undefined; userKeys: readonly string[] };
   build: { version: string; commit: string | null };
 }
 
@@ -241,6 +273,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         : null,
     plans: planTable(e),
     billing: { stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET },
+    admin: { token: e.ADMIN_TOKEN, userKeys: e.ADMIN_USER_IDS },
     build: { version: APP_VERSION, commit: e.VERCEL_GIT_COMMIT_SHA ?? e.APP_BUILD_COMMIT ?? null },
   };
 }

@@ -2,6 +2,7 @@
 "use client";
 
 import { focusComposer } from "@/components/focus";
+import { BlockedNotice } from "./blocked-notice";
 import { ChatError } from "./chat-error";
 import { Composer } from "./composer";
 import { MessageList } from "./message-list";
@@ -56,11 +57,12 @@ export function ChatView(props: Props) {
         status={chat.status}
         incompleteIds={chat.incompleteIds}
         empty={empty}
-        hasNotices={Boolean(chat.rateLimit || chat.failure)}
+        hasNotices={Boolean(chat.rateLimit || chat.failure || chat.blocked)}
       >
         {chat.rateLimit && (
           <RateLimitNotice notice={chat.rateLimit} busy={chat.busy} onSendAgain={chat.sendAgain} />
         )}
+        {chat.blocked && <BlockedNotice blocked={chat.blocked} onDismiss={chat.dismissBlocked} />}
         {chat.failure && (
           <ChatError
             failure={chat.failure}

@@ -37,13 +37,17 @@ export function createChatTransport(): {
   return { transport, progress };
 }
 
-export type FailureKind = "rate_limited" | "payment_required" | "rejected" | "retryable";
+export type FailureKind = "rate_limited" | "payment_required" | "blocked" | "rejected" | "retryable";
 
-/** 429 → countdown bubble, 402 → paywall, other 4xx → server message + text back in the composer, rest → Retry. */
+/**
+ * 429 → countdown bubble, 402 → paywall, 403 blocked → blocked notice, other 4xx → server message + text back
+ * in the composer, rest → Retry.
+ */
 export function classifyChatError(error: unknown): FailureKind {
   if (error instanceof ApiHttpError) {
     if (error.status === 429) return "rate_limited";
     if (error.status === 402) return "payment_required";
+    if (error.status === 403 && error.body.error === "blocked") return "blocked";
     if (error.status >= 400 && error.status < 500 && error.status !== 408) return "rejected";
   }
   return "retryable";
@@ -71,4 +75,14 @@ export function paywallFromError(error: unknown): Paywall {
     resetsAt: typeof body.resets_at === "string" ? body.resets_at : "",
     paywallUrl: typeof body.paywall_url === "string" && body.paywall_url ? body.paywall_url : null,
   };
+}
+
+/** An operator's (or the automatic) block: until when, in the server's words. */
+export type Blocked = { message: string; until: number | null };
+
+export function blockedFromError(error: unknown): Blocked {
+  const body: Record<string, unknown> = error instanceof ApiHttpError ? error.body : {};
+  const until = typeof body.until === "string" ? Date.parse(body.until) : Number.NaN;
+  const message = typeof body.message === "string" ? body.message : "";
+  return { message, until: Number.isFinite(until) ? until : null };
 }

@@ -6,6 +6,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiHttpError, api, type ChatMessage, messageText } from "@/components/api";
 import { focusComposer } from "@/components/focus";
 import {
+  type Blocked,
+  blockedFromError,
   classifyChatError,
   createChatTransport,
   describeChatError,
@@ -16,7 +18,7 @@ import {
 import { useStoredDraft } from "./use-stored-draft";
 
 export type RateLimitNotice = { text: string; until: number };
-export type { Paywall };
+export type { Blocked, Paywall };
 /** An inline error bubble. `retry` re-sends `text`; with `messageId` it replaces that unsent user message. */
 export type ChatFailure = { message: string; retry?: { text: string; messageId?: string } };
 export type LoadState = "loading" | "ready" | "error";
@@ -37,6 +39,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled, onMis
   const [loadState, setLoadState] = useState<LoadState>(isNew ? "ready" : "loading");
   const [rateLimit, setRateLimit] = useState<RateLimitNotice | null>(null);
   const [paywall, setPaywall] = useState<Paywall | null>(null);
+  const [blocked, setBlocked] = useState<Blocked | null>(null);
   const [failure, setFailure] = useState<ChatFailure | null>(null);
   const [incompleteIds, setIncompleteIds] = useState<ReadonlySet<string>>(() => new Set());
   const initiallyNew = useRef(isNew);
@@ -86,6 +89,9 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled, onMis
         } else if (kind === "payment_required") {
           restoreDraft(text);
           setPaywall(paywallFromError(error));
+        } else if (kind === "blocked") {
+          restoreDraft(text);
+          setBlocked(blockedFromError(error));
         } else {
           restoreDraft(text);
           setFailure({ message: error.message });
@@ -103,6 +109,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled, onMis
           setFailure({ message: describeChatError(null, true), retry: text ? { text } : undefined });
         } else if (ok) {
           setRateLimit(null);
+          setBlocked(null);
         }
         settledRef.current({ ok });
       },
@@ -144,6 +151,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled, onMis
   const submit = useCallback(
     (text: string, messageId?: string) => {
       setFailure(null);
+      setBlocked(null);
       onSend(conversationId);
       void sendMessage(messageId ? { text, messageId } : { text });
     },
@@ -197,6 +205,11 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled, onMis
     sendAgain,
     paywall,
     closePaywall: () => setPaywall(null),
+    blocked,
+    dismissBlocked: () => {
+      setBlocked(null);
+      focusComposer();
+    },
     failure,
     retry,
     dismissFailure: () => setFailure(null),

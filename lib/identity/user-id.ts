@@ -1,11 +1,7 @@
 // The one derivation of `user.id` from (provider, subject): stable per account, safe for Stripe and Redis keys.
 import { createHash } from "node:crypto";
 
-/**
- * What `user.id` may look like (the contract of GET /api/session): Stripe's `client_reference_id` alphabet
- * (letters, digits, `-`, `_`; at most 200 characters), which also keeps it safe inside Redis keys.
- */
-export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
+export { USER_ID_PATTERN } from "../wire/limits";
 
 /** Where an account comes from; the readable prefix of its id. */
 export type AccountSource = "oidc" | "github" | "google" | "jwt" | "gateway";

@@ -1,0 +1,25 @@
+// How the operator console writes times and failures: local clock times, the server's own error words.
+import { ApiHttpError } from "@/components/api";
+
+/** "14:32" (with seconds when asked), or "30 Nov, 14:32" for another day: the operator's local time. */
+export function clockTime(at: string | number, withSeconds = false): string {
+  const date = new Date(at);
+  const sameDay = date.toDateString() === new Date().toDateString();
+  return date.toLocaleString(undefined, {
+    ...(sameDay ? {} : { day: "numeric", month: "short" }),
+    hour: "numeric",
+    minute: "2-digit",
+    ...(withSeconds ? { second: "2-digit" } : {}),
+  });
+}
+
+/** Free text from the server (audit details) with its ISO 8601 times written as local clock times. */
+export function withClockTimes(text: string): string {
+  return text.replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\b/g, (iso) => clockTime(iso));
+}
+
+/** The API's message for a refused call, or what went wrong on the way. */
+export function failureText(error: unknown): string {
+  if (error instanceof ApiHttpError) return error.body.message;
+  return "Couldn't reach the server. Check the connection and try again.";
+}

@@ -1,0 +1,147 @@
+// Look up a limit key: its plan, block and every layer's room, with the actions that steer it.
+"use client";
+
+import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
+import type { AdminLimitLayer, AdminLimits } from "@/lib/wire/admin";
+import { adminApi } from "./admin-api";
+import { clockTime, failureText } from "./format";
+import { KeyActions } from "./key-actions";
+
+const LAYER_WORDS: Record<AdminLimitLayer["name"], string> = {
+  min: "Per minute",
+  hour: "Per hour",
+  "ip-min": "Network, per minute",
+};
+
+type Props = {
+  /** A key picked elsewhere (top limited, blocks): looked up at once. `seq` repeats a lookup of the same key. */
+  picked: { key: string; seq: number } | null;
+  onChanged: () => void;
+};
+
+export function KeyPanel({ picked, onChanged }: Props) {
+  const [input, setInput] = useState("");
+  const [limits, setLimits] = useState<AdminLimits | null>(null);
+  const [pending, setPending] = useState(false);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const okRef = useRef<HTMLParagraphElement>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
+
+  const lookUp = useCallback(async (key: string) => {
+    setPending(true);
+    try {
+      setLimits(await adminApi.lookUp(key));
+      return true;
+    } catch (error) {
+      setLimits(null);
+      setOutcome({ ok: false, text: failureText(error) });
+      return false;
+    } finally {
+      setPending(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    if (!picked) return;
+    setInput(picked.key);
+    setOutcome(null);
+    void lookUp(picked.key);
+  }, [picked, lookUp]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setOutcome(null);
+    if (input.trim()) void lookUp(input.trim());
+  };
+
+  // After a change: say what happened (focus moves there, as the button pressed may be gone), show the key anew.
+  const report = (ok: boolean, text: string) => {
+    setOutcome({ ok, text });
+    window.requestAnimationFrame(() => (ok ? okRef : errorRef).current?.focus());
+    if (!ok || !limits) return;
+    onChanged();
+    void lookUp(limits.key);
+  };
+
+  return (
+    <div className="key-panel">
+      <form className="lookup-form" onSubmit={submit} aria-label="Look up a limit key">
+        <label htmlFor="lookup-key">Limit key</label>
+        <div className="lookup-row">
+          <input
+            id="lookup-key"
+            data-testid="lookup-key"
+            className="input mono"
+            placeholder="user:dev-alice or ip:203.0.113.7"
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby="lookup-hint"
+            value={input}
+            onChange={(event) => setInput(event.target.value)}
+          />
+          <button type="submit" className="btn btn-primary" data-testid="lookup-button" disabled={pending}>
+            Look up
+          </button>
+        </div>
+        <p id="lookup-hint" className="field-hint">
+          A signed-in user is <code>user:&lt;id&gt;</code> (the id <code>/api/session</code> shows); a guest
+          is <code>ip:&lt;address&gt;</code>.
+        </p>
+      </form>
+      <p ref={okRef} tabIndex={-1} className="outcome" role="status" data-testid="key-outcome">
+        {outcome?.ok ? outcome.text : ""}
+      </p>
+      <p ref={errorRef} tabIndex={-1} className="outcome outcome-error" role="alert" data-testid="key-error">
+        {outcome && !outcome.ok ? outcome.text : ""}
+      </p>
+      {limits && (
+        <section className="key-card" aria-labelledby="key-card-title" data-testid="key-card">
+          <h3 id="key-card-title" className="mono">
+            {limits.key}
+          </h3>
+          <p className="key-status" data-testid="key-status">
+            Plan <strong>{limits.plan}</strong> ·{" "}
+            {limits.blocked ? (
+              <span className="status-blocked">
+                Blocked until {clockTime(limits.blocked.until)} — {limits.blocked.reason}
+              </span>
+            ) : (
+              "not blocked"
+            )}
+          </p>
+          <div className="table-scroll">
+            <table className="layers">
+              <thead>
+                <tr>
+                  <th scope="col">Layer</th>
+                  <th scope="col">Left</th>
+                </tr>
+              </thead>
+              <tbody>
+                {limits.layers.map((layer) => (
+                  <tr key={`${layer.name}:${layer.identifier}`}>
+                    <th scope="row">
+                      {LAYER_WORDS[layer.name]}
+                      <span className="layer-id mono">{layer.identifier}</span>
+                    </th>
+                    <td>
+                      <span data-testid="layer-remaining">
+                        {layer.remaining} of {layer.limit}
+                      </span>
+                      <span className="layer-id">resets {clockTime(layer.resets_at, true)}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <KeyActions
+            limits={limits}
+            onDone={(text) => report(true, text)}
+            onFailed={(text) => report(false, text)}
+          />
+        </section>
+      )}
+    </div>
+  );
+}

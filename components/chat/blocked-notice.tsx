@@ -1,0 +1,43 @@
+// The inline notice for a blocked send (403 blocked): why, until when, and that the text is back in the box.
+import type { Blocked } from "./use-chat-session";
+import { useCountdown } from "./use-countdown";
+
+type Props = { blocked: Blocked; onDismiss: () => void };
+
+/** "14:32", or "30 Nov, 14:32" when the block ends on another day. */
+function formatUntil(until: number): string {
+  const end = new Date(until);
+  const sameDay = end.toDateString() === new Date().toDateString();
+  return end.toLocaleString(undefined, {
+    ...(sameDay ? {} : { day: "numeric", month: "short" }),
+    hour: "numeric",
+    minute: "2-digit",
+  });
+}
+
+export function BlockedNotice({ blocked, onDismiss }: Props) {
+  const secondsLeft = useCountdown(blocked.until);
+  const ended = blocked.until !== null && secondsLeft === 0;
+  return (
+    <div className="msg msg-assistant" data-testid="blocked-notice">
+      <div className="bubble bubble-error">
+        <p className="notice-text" role="status" data-testid="blocked-text">
+          {ended ? (
+            "The block has ended — you can send again."
+          ) : (
+            <>
+              <strong>{blocked.message || "Sending is blocked."}</strong>
+              {blocked.until !== null && ` You can send again at ${formatUntil(blocked.until)}.`}
+            </>
+          )}
+        </p>
+        <p className="notice-detail">Your message was not sent: it is back in the message box.</p>
+        <div className="notice-actions">
+          <button type="button" className="btn btn-small btn-ghost" onClick={onDismiss}>
+            Dismiss
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+// An operator's blocks of a user or an address: set, lift and list, each change in the audit log.
+import { services } from "../services";
+import type { AdminBlock, AdminBlocks, AdminUnblock } from "../wire/admin";
+import { recordChange } from "./audit";
+import type { LimitKey } from "./keys";
+import { operatorCall } from "./store-call";
+import type { BlockEntry } from "./types";
+
+/** The most blocks one listing shows (the Redis store reads at most 500 too): bounded work per request. */
+const MAX_LISTED = 500;
+
+const toWire = ({ target, until, reason }: BlockEntry): AdminBlock => ({
+  key: target,
+  until: new Date(until).toISOString(),
+  reason,
+});
+
+/**
+ * Blocks the key from now for `seconds`, replacing any block it had (a shorter one too: the operator's
+ * latest word counts). The admission step reads blocks from the store on every request, so the next message
+ * from that user or address, on any instance, is refused with 403.
+ */
+export async function blockKey(
+  limitKey: LimitKey,
+  seconds: number,
+  reason: string,
+  actor: string,
+  now: number,
+): Promise<AdminBlock> {
+  const block: BlockEntry = { target: limitKey.key, until: now + seconds * 1000, reason };
+  await operatorCall(() => services().operator.setBlock(block, now));
+  const wire = toWire(block);
+  await recordChange(actor, "block", limitKey.key, `for ${seconds} s, until ${wire.until}: ${reason}`, now);
+  return wire;
+}
+
+/** Lifts the key's block, an operator's or the automatic one; audited only when there was one to lift. */
+export async function unblockKey(limitKey: LimitKey, actor: string, now: number): Promise<AdminUnblock> {
+  const block = await operatorCall(() => services().operator.getBlock(limitKey.key, now));
+  const removed = await operatorCall(() => services().operator.clearBlock(limitKey.key));
+  const unblocked = removed && block !== null;
+  if (unblocked) {
+    await recordChange(
+      actor,
+      "unblock",
+      limitKey.key,
+      `lifted a block until ${toWire(block).until} (${block.reason})`,
+      now,
+    );
+  }
+  return { key: limitKey.key, unblocked };
+}
+
+/** Live blocks, the soonest to end first. */
+export async function listBlocks(now: number): Promise<AdminBlocks> {
+  const blocks = await operatorCall(() => services().operator.listBlocks(now));
+  return {
+    blocks: blocks
+      .sort((a, b) => a.until - b.until)
+      .slice(0, MAX_LISTED)
+      .map(toWire),
+  };
+}

@@ -1,0 +1,55 @@
+// Looking up a key's limits without spending, and an operator's reset of its windows (every instance sees it).
+import { toLimitLayer } from "../admission/limits";
+import { FREE_PLAN, GUEST_PLAN } from "../plans/table";
+import { windowKey } from "../ratelimit/layers";
+import { services } from "../services";
+import type { AdminLimits, AdminReset } from "../wire/admin";
+import { recordChange } from "./audit";
+import { checksOfKey, type LimitKey } from "./keys";
+import { operatorCall } from "./store-call";
+
+/** Every layer of `limitKey` as it stands, its plan and its block; a key never seen has all its room. */
+export async function lookUpKey(limitKey: LimitKey, now: number): Promise<AdminLimits> {
+  const { admission, operator } = services();
+  const query = {
+    now,
+    limitKey: limitKey.key,
+    checks: checksOfKey(admission.layers, limitKey),
+    plans: admission.plans,
+    defaultPlan: limitKey.kind === "user" ? FREE_PLAN : GUEST_PLAN,
+    readsStoredPlan: limitKey.kind === "user",
+  };
+  const [state, block] = await operatorCall(() =>
+    Promise.all([admission.primary.peek(query), operator.getBlock(limitKey.key, now)]),
+  );
+  return {
+    key: limitKey.key,
+    plan: state.plan,
+    blocked: block && { until: new Date(block.until).toISOString(), reason: block.reason },
+    layers: state.layers.map((layer) => ({ ...toLimitLayer(layer), identifier: layer.identifier })),
+  };
+}
+
+/**
+ * Clears the current window of every layer the key counts in, in the store (every instance reads it at
+ * once), in this instance's outage fallback, and in this instance's refusal cache; other instances' cached
+ * refusals lapse within a second (lib/ratelimit/refusal-cache.ts). Concurrency slots (live replies) and the
+ * day's credits are not windows and stay as they are; a block stays until it is lifted.
+ */
+export async function resetKey(limitKey: LimitKey, actor: string, now: number): Promise<AdminReset> {
+  const { admission, operator } = services();
+  const checks = checksOfKey(admission.layers, limitKey);
+  const keys = checks.map((check) => windowKey(check, now));
+  await operatorCall(() => operator.clearWindows(keys));
+  admission.fallback?.clearWindows(keys);
+  const cleared = [...new Set(checks.map((check) => check.identifier))];
+  for (const identifier of cleared) admission.refusals.forget(identifier);
+  await recordChange(
+    actor,
+    "reset",
+    limitKey.key,
+    `cleared the current windows of ${cleared.join(", ")}`,
+    now,
+  );
+  return { key: limitKey.key, cleared };
+}

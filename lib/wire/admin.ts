@@ -1,0 +1,71 @@
+// The operator console's JSON (/api/admin/*), shared by the route handlers and the /admin page. snake_case.
+import type { AuditEntry } from "../admin/types";
+import type { LimitLayer } from "./types";
+
+/** A block as the console shows it. `until` is ISO 8601. */
+export interface AdminBlock {
+  key: string;
+  until: string;
+  /** The operator's words, or "automatic" for a repeat offender blocked by the app. */
+  reason: string;
+}
+
+/** One layer of a looked-up key: which identifier it counts (an `ip:` key has two per-IP buckets). */
+export interface AdminLimitLayer extends LimitLayer {
+  identifier: string;
+}
+
+/** GET /api/admin/limits?key= */
+export interface AdminLimits {
+  /** The key as the limiter writes it (IPv6 addresses become their /64, for example). */
+  key: string;
+  plan: string;
+  blocked: { until: string; reason: string } | null;
+  layers: AdminLimitLayer[];
+}
+
+/** POST /api/admin/limits/reset */
+export interface AdminReset {
+  key: string;
+  /** The identifiers whose current windows were cleared, e.g. `ip:203.0.113.7`, `anon:203.0.113.7`. */
+  cleared: string[];
+}
+
+/** GET /api/admin/blocks */
+export interface AdminBlocks {
+  blocks: AdminBlock[];
+}
+
+/** DELETE /api/admin/blocks?key= */
+export interface AdminUnblock {
+  key: string;
+  /** False when the key was not blocked (nothing changed). */
+  unblocked: boolean;
+}
+
+export const REFUSAL_SCOPES = ["user", "ip", "concurrency", "credits", "blocked"] as const;
+export type RefusalScope = (typeof REFUSAL_SCOPES)[number];
+
+/** One minute of GET /api/admin/stats. */
+export interface AdminStatsMinute {
+  /** ISO 8601 of the minute's start (UTC), e.g. `2026-11-30T14:32:00.000Z`. */
+  minute: string;
+  admitted: number;
+  refused: Record<RefusalScope, number>;
+}
+
+/** GET /api/admin/stats?minutes=N: every minute of the range, oldest first, zeros where nothing happened. */
+export interface AdminStats {
+  minutes: AdminStatsMinute[];
+  /** The keys refused most over the range, most first. */
+  top_refused: { key: string; count: number }[];
+}
+
+/** `{ at, actor, action, key, detail }`: stored as the wire shows it (lib/admin/types.ts). */
+export type AdminAuditEntry = AuditEntry;
+export type AuditAction = AuditEntry["action"];
+
+/** GET /api/admin/audit: newest first. */
+export interface AdminAudit {
+  entries: AdminAuditEntry[];
+}
