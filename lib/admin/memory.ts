@@ -19,6 +19,7 @@ export class MemoryOperatorStore implements OperatorStore {
   }
 
   async clearBlock(target: string): Promise<boolean> {
+    this.admission.operator.forgetRefusals(target);
     return this.admission.operator.blocks.delete(target);
   }
 

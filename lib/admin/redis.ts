@@ -25,7 +25,9 @@ export class RedisOperatorStore implements OperatorStore {
     const tx = this.redis.multi();
     tx.del(admissionKeys.block(target));
     tx.zrem(admissionKeys.blocks(), target);
-    const [deleted] = await tx.exec<[number, number]>();
+    // Lifting an automatic block also forgets the refusals that led to it: the next one starts a new count.
+    tx.del(admissionKeys.abuse(target));
+    const [deleted] = await tx.exec<[number, number, number]>();
     return deleted > 0;
   }
 

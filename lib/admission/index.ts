@@ -9,7 +9,7 @@ import { reportStoreFailure, reportStoreSuccess, shouldTryStore } from "../resil
 import { services } from "../services";
 import type { ChatMessage } from "../store/types";
 import { type Admitted, abandoned, admitted } from "./admitted";
-import { rateLimitedError, refusalError } from "./refusals";
+import { rateLimitedError, refusalError, refusedScope } from "./refusals";
 import type { AdmissionRequest, AdmissionResult, ChatIntent } from "./types";
 
 export type { Admitted, ReplyOutcome } from "./admitted";
@@ -69,8 +69,12 @@ export async function admit(input: AdmissionInput): Promise<Admitted> {
 
   const { result, mode } = await decide(request);
   if (!result.admitted) {
-    for (const refusal of result.refusals) {
-      if (refusal.reason === "rate") admission.refusals.remember(refusal.state, result.layers, now);
+    // Only a refusal that answers with a rate layer is cached: a blocked caller whose window is also full
+    // must keep getting its 403 (and be counted as blocked), never a cached 429.
+    if (refusedScope(result.refusals) === "user" || refusedScope(result.refusals) === "ip") {
+      for (const refusal of result.refusals) {
+        if (refusal.reason === "rate") admission.refusals.remember(refusal.state, result.layers, now);
+      }
     }
     throw refusalError(result.refusals, {
       layers: result.layers,

@@ -52,6 +52,11 @@ export class MemoryOperatorState {
     }
   }
 
+  /** Forgets an identity's refusals (an operator lifted its block): the next one starts a new count. */
+  forgetRefusals(limitKey: string): void {
+    this.abuse.delete(limitKey);
+  }
+
   /** Counts a refusal under `scope`; with a policy, blocks an identity refused too often (not for blocks or 402s). */
   countRefusal(now: number, scope: string, limitKey: string, abuse: AbusePolicy | null, times = 1): void {
     this.count(now, `refused:${scope}`, limitKey, times);
@@ -61,6 +66,9 @@ export class MemoryOperatorState {
     const ends = before > 0 ? (this.abuse.resetAt(limitKey) ?? now) : now + abuse.windowSeconds * 1000;
     this.abuse.set(limitKey, before + times, ends, now);
     if (before + times > abuse.afterRefusals && !this.blockOf([limitKey], now)) {
+      if (this.blocks.size > 10_000) {
+        for (const [target, block] of this.blocks) if (block.until <= now) this.blocks.delete(target);
+      }
       this.blocks.set(limitKey, { until: now + abuse.blockSeconds * 1000, reason: "automatic" });
     }
   }

@@ -154,6 +154,7 @@ local function countRefusal()
     local blockedUntil = now + spec.abuse.blockMs
     local block = cjson.encode({ ["until"] = blockedUntil, reason = "automatic" })
     redis.call("SET", KEYS[BLOCKS + 1], block, "PX", spec.abuse.blockMs)
+    redis.call("ZREMRANGEBYSCORE", KEYS[BLOCKS], "-inf", now) -- the index never outgrows the live blocks
     redis.call("ZADD", KEYS[BLOCKS], blockedUntil, spec.blockTargets[1])
   end
 end
@@ -275,6 +276,7 @@ for i, r in ipairs(spec.refused) do
     if refused > spec.abuse.afterRefusals and not redis.call("GET", blockKey) then
       local blockedUntil = now + spec.abuse.blockMs
       redis.call("SET", blockKey, cjson.encode({ ["until"] = blockedUntil, reason = "automatic" }), "PX", spec.abuse.blockMs)
+      redis.call("ZREMRANGEBYSCORE", KEYS[3], "-inf", now)
       redis.call("ZADD", KEYS[3], blockedUntil, key)
     end
   end

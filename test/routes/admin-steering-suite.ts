@@ -83,6 +83,18 @@ export function defineAdminSteeringSuite(backend: SuiteBackend): void {
       expect(await adminJson<AdminBlocks>("GET", "/api/admin/blocks")).toEqual({ blocks: [] });
     });
 
+    it("a blocked caller whose window is also full keeps getting 403 (never a cached 429), counted as blocked", async () => {
+      setup({ RATE_LIMIT_CHAT_PER_MIN: "1" });
+      const caller: Caller = { bearer: await userToken("both"), ip: "198.51.100.90" };
+      expect((await sendChat(caller)).status).toBe(200);
+      await adminJson("POST", "/api/admin/blocks", { key: userKeyOf("both"), seconds: 600, reason: "spam" });
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push((await sendChat(caller)).status);
+      expect(answers).toEqual([403, 403, 403]);
+      const stats = await adminJson<AdminStats>("GET", "/api/admin/stats?minutes=1");
+      expect(stats.minutes[0]?.refused).toMatchObject({ blocked: 3, user: 0 });
+    });
+
     it("an address block applies to everyone there, signed in or not, and to no one else", async () => {
       const ip = "198.51.100.83";
       await adminJson("POST", "/api/admin/blocks", { key: `ip:${ip}`, seconds: 60, reason: "botnet" });
