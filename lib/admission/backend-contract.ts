@@ -334,6 +334,11 @@ export function defineAdmissionContract(name: string, h: ContractHarness): void 
         reason: "automatic",
         until: T0 + 30_000,
       });
+      // Lifting the block forgets the count: the next refusal is a 429 again, not an instant block.
+      expect(await h.operator().clearBlock(base.limitKey)).toBe(true);
+      const after = await send();
+      expect(after.admitted ? [] : after.refusals.map((x) => x.reason)).toEqual(["rate"]);
+      expect(await h.operator().getBlock(base.limitKey, T0)).toBeNull();
     });
 
     it("counts refusals answered from an instance's cache into the stats and abuse windows", async () => {
