@@ -92,7 +92,7 @@ main().then(
   (error: unknown) => {
     // The message first (e.g. how to install redis-server), then where it came from.
     if (error instanceof Error) {
-      const frames = (error.stack ?? "").replace(`${error.name}: ${error.message}`, "").trim();
+      const frames = (error.stack ?? "").replace(`${error.name}: ${error.message}\n`, "");
       console.error(`bench: ${error.message}\n${frames}`);
     } else console.error("bench:", error);
     process.exit(1);

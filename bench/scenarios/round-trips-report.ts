@@ -1,5 +1,5 @@
 // round-trips' samples summarised (medians, round trips, store calls by shape) and rendered as markdown.
-import { f1, f2, shapeList, verdict } from "../format";
+import { f1, f2, pct, shapeList, verdict } from "../format";
 import { percentile } from "../load";
 
 export type CaseKind = "new" | "follow-up";
@@ -47,6 +47,8 @@ export interface RoundTripsSettings {
   warmup: number;
   settleQuietMs: number;
   maxConcurrentStreams: number;
+  /** Share of all CPUs used by processes other than ours while the timed requests ran (a shared machine). */
+  foreignCpu: number;
 }
 
 export interface RoundTripsResult {
@@ -129,7 +131,7 @@ export function renderRoundTrips(r: RoundTripsResult): string[] {
   const lines = [
     `${s.requests} timed requests per case at +0 and at +${d} ms per store call, alternating, each sent once the ` +
       `previous reply's persistence was over (no store call for ${s.settleQuietMs} ms); ${s.warmup} warm-up requests ` +
-      `first. Delay actually added per call: ${f2(r.heldMs)} ms on average (the divisor). Each delayed call also wakes ` +
+      `first; other load ${pct(s.foreignCpu)}. Delay actually added per call: ${f2(r.heldMs)} ms on average (the divisor). Each delayed call also wakes ` +
       "the processes from idle, so k calls in a row measure a little over k round trips (bound for “one”: " +
       `${ONE_ROUND_TRIP}).`,
     "",
