@@ -25,18 +25,32 @@ const FINDINGS_PLACEHOLDER =
 const blockStart = (name: string) => `<!-- bench:chat:${name}:start -->`;
 const blockEnd = (name: string) => `<!-- bench:chat:${name}:end -->`;
 
+/** Wraps a paragraph at `width` characters (between words), as the hand-written text around it is. */
+function wrap(text: string, width = 115): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join("\n");
+}
+
 function about(scenarios: Scenario<unknown>[]): string {
   const knobs = KNOBS.map((k) => `\`${k.name}\` (${k.fallback})`).join(", ");
-  return `Measures what the chat throttle costs on a production build (\`next build\` into \`.next-bench\`, then
-\`next start\` on 127.0.0.1), with the embedded in-memory limiter and with real Redis behind the project's
-Upstash-compatible REST endpoint (\`tools/redis-rest\`, in its own process, as \`npm run redis-rest\` runs it).
-
-**Run it:** \`npm run bench\` runs every scenario below (≈ 12–14 min on 2 cores plus ≈ 30 s of build, 4–6 min of it
+  const run = `**Run it:** \`npm run bench\` runs every scenario below (≈ 12–14 min on 2 cores plus ≈ 30 s of build, 4–6 min of it
 the 100k-IP \`flood\`, which slows down as the server's heap grows); \`npm run bench -- round-trips\` (any scenario
 names, space-separated) runs only those. \`BENCH_SKIP_BUILD=1\` reuses \`.next-bench\`; \`BENCH_FLOOD_IPS=20000\` makes
 a full run ≈ 8 min. A run rewrites only the generated blocks of the scenarios it ran, and
 \`bench/results/chat-*.json\` (gitignored). Knobs (\`bench/settings.ts\`): ${knobs}, \`BENCH_DIST_DIR\` (.next-bench),
-\`BENCH_SKIP_BUILD=1\`, \`BENCH_WRITE_DOCS=0\`.
+\`BENCH_SKIP_BUILD=1\`, \`BENCH_WRITE_DOCS=0\`.`;
+  return `Measures what the chat throttle costs on a production build (\`next build\` into \`.next-bench\`, then
+\`next start\` on 127.0.0.1), with the embedded in-memory limiter and with real Redis behind the project's
+Upstash-compatible REST endpoint (\`tools/redis-rest\`, in its own process, as \`npm run redis-rest\` runs it).
+
+${wrap(run)}
 
 **Scenarios** (every server: the offline model streams with \`OFFLINE_MODEL_DELAY_MS=0\`;
 \`RATE_LIMIT_FAIL_MODE=closed\`, so a limiter timeout would show up as a 503, never as a silently unlimited request;

@@ -132,8 +132,8 @@ export function renderRoundTrips(r: RoundTripsResult): string[] {
     `${s.requests} timed requests per case at +0 and at +${d} ms per store call, alternating, each sent once the ` +
       `previous reply's persistence was over (no store call for ${s.settleQuietMs} ms); ${s.warmup} warm-up requests ` +
       `first; other load ${pct(s.foreignCpu)}. Delay actually added per call: ${f2(r.heldMs)} ms on average (the divisor). Each delayed call also wakes ` +
-      "the processes from idle, so k calls in a row measure a little over k round trips (bound for “one”: " +
-      `${ONE_ROUND_TRIP}).`,
+      `the processes from idle, so k calls in a row measure a little over k (the verdict counts up to ${ONE_ROUND_TRIP} ` +
+      "as one round trip).",
     "",
     `| Case | TTFT p50 +0 ms | TTFT p50 +${d} ms | **round trips before the first token** | same, per third of the requests | store calls per request | … before the first token | whole reply p50 +0 / +${d} ms |`,
     "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
