@@ -2,7 +2,7 @@
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setUpRedisFixture } from "@/test/support/redis-fixture";
-import { settle, shapes, startStoreProxy, type StoreProxy } from "./store-proxy";
+import { type StoreProxy, settle, shapes, startStoreProxy } from "./store-proxy";
 
 const fx = setUpRedisFixture();
 let proxy: StoreProxy;
