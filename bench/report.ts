@@ -41,7 +41,7 @@ function wrap(text: string, width = 115): string {
 function about(scenarios: Scenario<unknown>[]): string {
   const knobs = KNOBS.map((k) => `\`${k.name}\` (${k.fallback})`).join(", ");
   const run = `**Run it:** \`npm run bench\` runs every scenario below (≈ 10–14 min on 2 cores with the build, depending on other load;
-1.5–6 min of it the 100k-IP \`flood\`, which slows down as the server's heap grows, ≈ 3–4 min \`round-trips\`); \`npm run bench -- round-trips\` (any scenario
+1.5–6 min of it the 100k-IP \`flood\`, which slows down as the server's heap grows, ≈ 2–4 min \`round-trips\`); \`npm run bench -- round-trips\` (any scenario
 names, space-separated) runs only those. \`BENCH_SKIP_BUILD=1\` reuses \`.next-bench\`; \`BENCH_FLOOD_IPS=20000\` makes
 a full run ≈ 8 min. A run rewrites only the generated blocks of the scenarios it ran, and
 \`bench/results/chat-*.json\` (gitignored). Knobs (\`bench/settings.ts\`): ${knobs}, \`BENCH_DIST_DIR\` (.next-bench),
