@@ -143,7 +143,7 @@ export const floodScenario: Scenario<FloodResult> = {
   about: `\`flood\` — 100k distinct anonymous IPs, one request each (in-memory store, default limits, concurrency cap
   and credits on): RSS of the \`next start\` process from /proc (VmRSS every 250 ms, VmHWM), and through a
   loopback-only inspector (\`--inspect=127.0.0.1:0\` on this server only) the JS heap retained after a forced GC and
-  the entry counts of the limiter's, credits', stream slots' and conversations' maps.`,
+  the entry count of every Map and Set in the app's services (limiter windows, leases, usage, conversations, …).`,
   needsRedis: false,
   run: flood,
   render: floodLines,
