@@ -10,6 +10,7 @@ export default defineConfig({
       "tools/**/*.test.ts",
       "test/**/*.test.ts",
       "scripts/**/*.test.ts",
+      "bench/**/*.test.ts",
     ],
     environment: "node",
     testTimeout: 30_000,

@@ -1,7 +1,7 @@
 // Child process of bench/burst.ts: fires N concurrent anonymous chat POSTs at once, reads every body, and
 // prints "go" when the requests are on their way, then one JSON line with the status counts. Separate from
 // the health prober so that neither one's event loop delays the other's timings.
-import { chatBody } from "./load";
+import { chatBody } from "../test/support/chat-body";
 
 const [url, clientsArg, addressesArg, prefix] = process.argv.slice(2);
 if (!url || !prefix)

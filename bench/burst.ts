@@ -1,4 +1,4 @@
-// (f) Health under a burst: 1,000 concurrent anonymous chat clients (a child process) while this process probes
+// Health under a burst: 1,000 concurrent anonymous chat clients (a child process) while this process probes
 // GET /api/health one request at a time; idle vs during, and when during the burst the slow probes happened.
 import { spawn } from "node:child_process";
 import type { AppServer } from "../test/support/app-server";
@@ -129,54 +129,4 @@ export async function healthUnderBurst(
     rounds,
     during: stats(all),
   };
-}
-
-function connectionErrors(b: BurstResult): string {
-  const n = b.rounds.reduce(
-    (sum, r) =>
-      sum + Object.entries(r.statusCounts).reduce((s, [k, v]) => s + (k.startsWith("error") ? v : 0), 0),
-    0,
-  );
-  return n ? `**${n}**` : "none";
-}
-
-const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "n/a");
-
-export function burstLines(b: BurstResult): string[] {
-  const target = 2 * b.idle.p99;
-  const met = b.during.p99 <= target;
-  const counts = (c: Record<string, number>) =>
-    Object.entries(c)
-      .sort()
-      .map(([s, n]) => `${n.toLocaleString("en-US")}× ${s}`)
-      .join(", ");
-  const firstSlow = (r: BurstRound) =>
-    r.slow.length
-      ? `${f1(r.slow[0]?.ms ?? Number.NaN)} ms at +${(r.slow[0]?.atS ?? 0).toFixed(2)} s`
-      : "none";
-  return [
-    `${b.rounds.length} bursts of ${b.clients.toLocaleString("en-US")} concurrent anonymous \`POST /api/chat/message\` ` +
-      `(${b.addresses} client addresses × ${b.clients / b.addresses} clients, one request each, every body read) ` +
-      "from a separate process, fired all at once; meanwhile the benchmark probes `GET /api/health` one request at a " +
-      `time with ${b.gapMs} ms between probes. Idle: ${b.idle.n} probes on the warm server before the bursts. ` +
-      "In-memory store, default limits and concurrency cap, offline model at zero delay.",
-    "",
-    "| Health probes | n | p50 ms | p99 ms | max ms |",
-    "| --- | ---: | ---: | ---: | ---: |",
-    `| idle | ${b.idle.n} | ${f1(b.idle.p50)} | ${f1(b.idle.p99)} | ${f1(b.idle.max)} |`,
-    `| during the bursts | ${b.during.n} | ${f1(b.during.p50)} | ${f1(b.during.p99)} | ${f1(b.during.max)} |`,
-    "",
-    "| Burst | responses | burst s | server CPU s | probes | p50 ms | p99 ms | max ms | probes > 2× idle p99 | first of them |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ...b.rounds.map(
-      (r, i) =>
-        `| ${i + 1} | ${counts(r.statusCounts)} | ${r.burstSeconds.toFixed(2)} | ${r.serverCpuSeconds.toFixed(2)} | ` +
-        `${r.during.n} | ${f1(r.during.p50)} | ${f1(r.during.p99)} | ${f1(r.during.max)} | ${r.slow.length} | ${firstSlow(r)} |`,
-    ),
-    "",
-    `- Health p99 during the bursts ${f1(b.during.p99)} ms vs idle ${f1(b.idle.p99)} ms; target ≤ 2× idle ` +
-      `(${f1(target)} ms): **${met ? "met" : "missed"}**. No 5xx: ` +
-      `**${b.rounds.every((r) => Object.keys(r.statusCounts).every((s) => !(Number(s) >= 500))) ? "met" : "missed"}**` +
-      `; requests that got no HTTP answer at all ("error …", by cause): ${connectionErrors(b)}.`,
-  ];
 }

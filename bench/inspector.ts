@@ -8,16 +8,26 @@ export interface HeapProbe {
   entries: Record<string, number | null>;
 }
 
-// Reads the process-wide singletons the app keeps on globalThis (lib/ratelimit/limiter.ts, lib/store,
-// lib/credits, lib/ratelimit/concurrency.ts); field names are those of the compiled classes.
+// Every Map and Set inside the app's process-wide services (lib/services.ts, kept in lib/process-state.ts's
+// holder on globalThis), by the path of field names in the compiled classes: the in-memory limiter windows,
+// leases, usage, conversations, refusal cache… Walking the object instead of naming fields keeps the probe
+// working when the services are reshaped.
 const MAP_SIZES = `JSON.stringify((() => {
-  const g = globalThis;
+  const state = globalThis[Symbol.for("throttled-chat.process-state")];
+  const services = state && state.get("services");
   const out = {};
-  const limiters = g.__chatLimiter && g.__chatLimiter.options && g.__chatLimiter.options.backend.limiters;
-  if (limiters) for (const [name, rl] of limiters) out["limiter " + name] = rl._memoryStorage ? rl._memoryStorage._storage.size : null;
-  out["conversations"] = g.__chatStore && g.__chatStore.conversations ? g.__chatStore.conversations.size : null;
-  out["credit counters"] = g.__usageCounter && g.__usageCounter.counts ? g.__usageCounter.counts.size : null;
-  out["stream-slot keys"] = g.__streamSlots && g.__streamSlots.slots ? g.__streamSlots.slots.size : null;
+  const seen = new Set();
+  const walk = (value, path, depth) => {
+    if (!value || typeof value !== "object" || seen.has(value) || depth > 5) return;
+    seen.add(value);
+    if (value instanceof Map || value instanceof Set) {
+      out[path] = value.size;
+      return;
+    }
+    if (Array.isArray(value)) return;
+    for (const key of Object.keys(value)) walk(value[key], path ? path + "." + key : key, depth + 1);
+  };
+  if (services) walk({ store: services.store, admission: services.admission, operator: services.operator }, "", 0);
   return out;
 })())`;
 

@@ -1,8 +1,6 @@
 // Load generation for the chat benchmark: autocannon runs with per-request bodies/headers, and exact latencies.
 import autocannon, { type AutocannonRequest } from "autocannon";
 
-export { chatBody } from "../test/support/chat-body";
-
 export interface LoadResult {
   label: string;
   /** Completed responses per second over the run. */
@@ -124,8 +122,6 @@ export function mergeLoads(label: string, runs: LoadResult[]): LoadResult {
     latencies,
   };
 }
-
-/** A chat request body for conversation `conversationId`. */
 
 /** Address n of 198.18.0.0/15 (RFC 2544's benchmarking range; only ever a header value, never dialled). */
 export function benchIp(n: number): string {

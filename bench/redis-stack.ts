@@ -1,11 +1,10 @@
-// Redis for the chat benchmark: redis-server + the project's REST endpoint in its own process, Redis-side
-// command counters, and a counting pass-through in front of the endpoint that classifies every HTTP call.
+// Redis for the chat benchmark: redis-server + the project's REST endpoint in its own process, and Redis-side
+// command counters (the pass-through that counts and delays HTTP calls is bench/store-proxy.ts).
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer, request as httpRequest } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createClient } from "redis";
 import { startRedisServer } from "../test/support/redis";
+import { stopOnInterrupt } from "./harness";
 import { pidListeningOn } from "./procfs";
 
 export interface BenchRedis {
@@ -31,6 +30,7 @@ export async function startBenchRedis(root: string): Promise<BenchRedis> {
   let rest: ChildProcess | undefined;
   let client: ReturnType<typeof createClient> | undefined;
   const stop = async () => {
+    unregister();
     await client?.quit().catch(() => {});
     if (rest && rest.exitCode === null) {
       const child = rest;
@@ -42,6 +42,7 @@ export async function startBenchRedis(root: string): Promise<BenchRedis> {
     }
     await redis.stop();
   };
+  const unregister = stopOnInterrupt(stop);
   try {
     rest = spawn(
       process.execPath,
@@ -115,84 +116,4 @@ export function diffCalls(
     if (d > 0) diff[cmd] = d;
   }
   return diff;
-}
-
-/** One HTTP call the app made to the REST endpoint. */
-export interface RestCall {
-  path: string;
-  /** Command names in the call (one for `/`, several for `/pipeline` and `/multi-exec`). */
-  commands: string[];
-  /** How many of them touch a rate-limit key (`rl:chat:*`). */
-  limiterCommands: number;
-}
-
-export interface CountingProxy {
-  url: string;
-  calls: RestCall[];
-  close(): Promise<void>;
-}
-
-const LIMITER_KEY_PREFIX = "rl:chat:";
-
-function classify(path: string, body: string): RestCall {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = [];
-  }
-  const list: unknown[][] =
-    path === "/"
-      ? [Array.isArray(parsed) ? parsed : []]
-      : Array.isArray(parsed)
-        ? (parsed as unknown[][])
-        : [];
-  const commands = list.map((cmd) => String(cmd[0] ?? "?").toUpperCase());
-  const limiterCommands = list.filter((cmd) =>
-    cmd.some((arg) => typeof arg === "string" && arg.startsWith(LIMITER_KEY_PREFIX)),
-  ).length;
-  return { path, commands, limiterCommands };
-}
-
-/** A pass-through HTTP server in front of `target` that records every call's commands (used only for counting). */
-export async function startCountingProxy(target: string): Promise<CountingProxy> {
-  const targetUrl = new URL(target);
-  const calls: RestCall[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const path = (req.url ?? "/").split("?")[0] ?? "/";
-      calls.push(classify(path, body.toString("utf8")));
-      const upstream = httpRequest(
-        {
-          host: targetUrl.hostname,
-          port: targetUrl.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: targetUrl.host, "content-length": String(body.length) },
-        },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      upstream.on("error", () => {
-        res.writeHead(502).end();
-      });
-      upstream.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    calls,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
