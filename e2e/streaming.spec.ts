@@ -74,6 +74,10 @@ test("the view follows the stream only at the bottom; scrolling up stops it and 
   await expect(page.getByTestId("scroll-to-latest")).toHaveCount(0);
 
   // Scrolling up lets go: the reply keeps growing below, the view stays where the reader put it.
+  // (On a slow machine the reply may not overflow the view yet: wait until there is somewhere to scroll to.)
+  await expect
+    .poll(() => scroller(page).evaluate((el) => el.scrollHeight - el.clientHeight), { timeout: 20_000 })
+    .toBeGreaterThan(500);
   await scroller(page).hover();
   await page.mouse.wheel(0, -400);
   await expect(page.getByTestId("scroll-to-latest")).toBeVisible();
