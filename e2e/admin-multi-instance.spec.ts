@@ -1,33 +1,14 @@
 // Two `next start` instances share one Redis: an operator's change on one holds on the other at its next request.
-import { type AppServer, startApp } from "../test/support/app-server";
-import { expect, postChat, test } from "../test/support/e2e";
-import { type RedisStack, startRedisStack } from "../test/support/redis";
+import type { AppServer } from "../test/support/app-server";
+import { expect, postChat, test, useRedisBackedApps } from "../test/support/e2e";
 import { roomInWindow } from "../test/support/windows";
 
 const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdefghijklmnop";
 
 test.describe("operator changes across instances", () => {
-  let stack: RedisStack;
-  let one: AppServer;
-  let two: AppServer;
-
-  test.beforeAll(async () => {
-    test.setTimeout(120_000);
-    stack = await startRedisStack();
-    const env = {
-      UPSTASH_REDIS_REST_URL: stack.restUrl,
-      UPSTASH_REDIS_REST_TOKEN: stack.restToken,
-      ADMIN_TOKEN,
-      RATE_LIMIT_CHAT_PER_MIN: "2",
-      OFFLINE_MODEL_DELAY_MS: "0",
-    };
-    [one, two] = await Promise.all([startApp(env), startApp(env)]);
-  });
-
-  test.afterAll(async () => {
-    await Promise.all([one?.stop(), two?.stop()]);
-    await stack?.stop();
-  });
+  const shared = useRedisBackedApps(2, { ADMIN_TOKEN, RATE_LIMIT_CHAT_PER_MIN: "2" });
+  const one = () => shared.apps[0] as AppServer;
+  const two = () => shared.apps[1] as AppServer;
 
   const operator = (app: AppServer, method: string, path: string, body?: unknown) =>
     fetch(`${app.url}${path}`, {
@@ -43,37 +24,37 @@ test.describe("operator changes across instances", () => {
 
   test("a block set on one instance refuses the very next request on the other; lifting it admits the next", async () => {
     const ip = "198.51.100.170";
-    expect(await chatStatus(two, ip)).toBe(200);
-    const block = await operator(one, "POST", "/api/admin/blocks", {
+    expect(await chatStatus(two(), ip)).toBe(200);
+    const block = await operator(one(), "POST", "/api/admin/blocks", {
       key: `ip:${ip}`,
       seconds: 600,
       reason: "e2e",
     });
     expect(block.status).toBe(200);
-    const refused = await postChat(two, ip);
+    const refused = await postChat(two(), ip);
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ error: "blocked", reason: "e2e" });
 
-    expect((await operator(one, "DELETE", `/api/admin/blocks?key=ip:${ip}`)).status).toBe(200);
-    expect(await chatStatus(two, ip)).toBe(200);
+    expect((await operator(one(), "DELETE", `/api/admin/blocks?key=ip:${ip}`)).status).toBe(200);
+    expect(await chatStatus(two(), ip)).toBe(200);
     // Both changes are in the shared audit log, read from the other instance.
-    const audit = await (await operator(two, "GET", "/api/admin/audit")).json();
+    const audit = await (await operator(two(), "GET", "/api/admin/audit")).json();
     expect(audit.entries.map((e: { action: string }) => e.action)).toEqual(["unblock", "block"]);
   });
 
   test("a reset on one instance reaches the other's refusal cache within a second", async () => {
     const ip = "198.51.100.171";
     await roomInWindow(60, 10_000);
-    expect([await chatStatus(two, ip), await chatStatus(two, ip), await chatStatus(two, ip)]).toEqual([
+    expect([await chatStatus(two(), ip), await chatStatus(two(), ip), await chatStatus(two(), ip)]).toEqual([
       200, 200, 429,
     ]);
     // Instance two answers this address from its cache now; the reset is made on instance one.
-    expect(await chatStatus(two, ip)).toBe(429);
+    expect(await chatStatus(two(), ip)).toBe(429);
     const resetAt = Date.now();
-    expect((await operator(one, "POST", "/api/admin/limits/reset", { key: `ip:${ip}` })).status).toBe(200);
+    expect((await operator(one(), "POST", "/api/admin/limits/reset", { key: `ip:${ip}` })).status).toBe(200);
     let admittedAfter = Number.POSITIVE_INFINITY;
     while (Date.now() - resetAt < 3_000) {
-      if ((await chatStatus(two, ip)) === 200) {
+      if ((await chatStatus(two(), ip)) === 200) {
         admittedAfter = Date.now() - resetAt;
         break;
       }
@@ -84,7 +65,7 @@ test.describe("operator changes across instances", () => {
 
     // Instance two's refusals (those from its cache arrive batched within ~1 s) are in the stats instance one reads.
     const refusedCount = async () => {
-      const stats = await (await operator(one, "GET", "/api/admin/stats?minutes=2")).json();
+      const stats = await (await operator(one(), "GET", "/api/admin/stats?minutes=2")).json();
       return stats.top_refused.find((t: { key: string }) => t.key === `ip:${ip}`)?.count ?? 0;
     };
     await expect.poll(refusedCount, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);

@@ -1,9 +1,8 @@
 // Stripe webhooks against two `next start` instances sharing one Redis: an upgrade received by one is the
 // plan everywhere (the next message gets the pro limits); replays, forged and stale signatures change nothing;
 // a cancelled subscription restores free.
-import { type AppServer, startApp } from "../test/support/app-server";
-import { expect, postChat, test } from "../test/support/e2e";
-import { type RedisStack, startRedisStack } from "../test/support/redis";
+import type { AppServer } from "../test/support/app-server";
+import { expect, postChat, test, useRedisBackedApps } from "../test/support/e2e";
 import {
   checkoutCompleted,
   type SignOptions,
@@ -12,25 +11,10 @@ import {
   TEST_WEBHOOK_SECRET,
 } from "../test/support/stripe";
 
-let stack: RedisStack;
-let apps: AppServer[] = [];
-
-test.beforeAll(async () => {
-  test.setTimeout(90_000);
-  stack = await startRedisStack();
-  const env = {
-    UPSTASH_REDIS_REST_URL: stack.restUrl,
-    UPSTASH_REDIS_REST_TOKEN: stack.restToken,
-    AUTH_DEV_SIGNIN: "true",
-    STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-    PAYWALL_URL: "https://buy.stripe.com/test_link",
-  };
-  apps = await Promise.all([startApp(env), startApp(env)]);
-});
-
-test.afterAll(async () => {
-  await Promise.all(apps.map((app) => app.stop()));
-  await stack?.stop();
+const shared = useRedisBackedApps(2, {
+  AUTH_DEV_SIGNIN: "true",
+  STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+  PAYWALL_URL: "https://buy.stripe.com/test_link",
 });
 
 async function postEvent(app: AppServer, event: object, options: SignOptions = {}) {
@@ -57,7 +41,7 @@ async function planOn(app: AppServer, cookie: string): Promise<string> {
 }
 
 test("an upgrade received by one instance is the plan on the other, and only once", async ({ page }) => {
-  const [first, second] = apps as [AppServer, AppServer];
+  const [first, second] = shared.apps as [AppServer, AppServer];
   // Sign in through the UI of the second instance; the session cookie works on both (same AUTH_SECRET).
   await page.goto(second.url);
   await page.getByTestId("signin-name").fill("Stripe Buyer");

@@ -1,6 +1,5 @@
 // Looking up a key's limits without spending, and an operator's reset of its windows (every instance sees it).
-import { toLimitLayer } from "../admission/limits";
-import { FREE_PLAN, GUEST_PLAN } from "../plans/table";
+import { limitsQuery, toLimitLayer } from "../admission/limits";
 import { windowKey } from "../ratelimit/layers";
 import { services } from "../services";
 import type { AdminLimits, AdminReset } from "../wire/admin";
@@ -11,14 +10,12 @@ import { operatorCall } from "./store-call";
 /** Every layer of `limitKey` as it stands, its plan and its block; a key never seen has all its room. */
 export async function lookUpKey(limitKey: LimitKey, now: number): Promise<AdminLimits> {
   const { admission, operator } = services();
-  const query = {
+  const query = limitsQuery(
+    limitKey.key,
+    checksOfKey(admission.layers, limitKey),
+    limitKey.kind === "user",
     now,
-    limitKey: limitKey.key,
-    checks: checksOfKey(admission.layers, limitKey),
-    plans: admission.plans,
-    defaultPlan: limitKey.kind === "user" ? FREE_PLAN : GUEST_PLAN,
-    readsStoredPlan: limitKey.kind === "user",
-  };
+  );
   const [state, block] = await operatorCall(() =>
     Promise.all([admission.primary.peek(query), operator.getBlock(limitKey.key, now)]),
   );

@@ -2,13 +2,12 @@
 import { runAfterResponse } from "../http/background";
 import { ApiError } from "../http/errors";
 import type { Caller } from "../identity/identify";
-import { FREE_PLAN, GUEST_PLAN } from "../plans/table";
-import { checksFor, type LayerCheck } from "../ratelimit/layers";
 import { withDeadline } from "../resilience/deadline";
 import { reportStoreFailure, reportStoreSuccess, shouldTryStore } from "../resilience/store-health";
 import { services } from "../services";
 import type { ChatMessage } from "../store/types";
 import { type Admitted, abandoned, admitted } from "./admitted";
+import { callerQuery, checksOf } from "./limits";
 import { rateLimitedError, refusalError, refusedScope } from "./refusals";
 import type { AdmissionRequest, AdmissionResult, ChatIntent } from "./types";
 
@@ -22,14 +21,6 @@ export interface AdmissionInput {
   intent: ChatIntent;
   /** The new user message, validated (none for regenerate). */
   message?: ChatMessage;
-}
-
-export function checksOf(caller: Caller): LayerCheck[] {
-  return checksFor(services().admission.layers, {
-    limitKey: caller.limitKey,
-    verified: caller.user !== null,
-    clientIp: caller.clientIp,
-  });
 }
 
 /**
@@ -50,12 +41,7 @@ export async function admit(input: AdmissionInput): Promise<Admitted> {
   const { caller } = input;
   const now = Date.now();
   const request: AdmissionRequest = {
-    now,
-    limitKey: caller.limitKey,
-    checks: checksOf(caller),
-    plans: admission.plans,
-    defaultPlan: caller.user ? FREE_PLAN : GUEST_PLAN,
-    readsStoredPlan: caller.user !== null,
+    ...callerQuery(caller, now),
     owner: input.owner,
     conversationId: input.conversationId,
     intent: input.intent,

@@ -1,23 +1,45 @@
 // A caller's limits as GET /api/limits reports them: each layer's state, read without spending anything.
 import type { Caller } from "../identity/identify";
 import { FREE_PLAN, GUEST_PLAN } from "../plans/table";
-import type { LayerState } from "../ratelimit/layers";
+import { checksFor, type LayerCheck, type LayerState } from "../ratelimit/layers";
 import { degradeOnFailure } from "../resilience/degrade";
 import { services } from "../services";
 import type { LimitLayer, Limits } from "../wire/types";
-import { checksOf } from "./index";
 import type { LimitsQuery } from "./types";
+
+/** The layers a caller counts against: its limit key's, and its address's bucket (anonymous or verified). */
+export function checksOf(caller: Caller): LayerCheck[] {
+  return checksFor(services().admission.layers, {
+    limitKey: caller.limitKey,
+    verified: caller.user !== null,
+    clientIp: caller.clientIp,
+  });
+}
+
+/** What reading (or deciding) an identity's limits needs: its layers, and whose plan applies. */
+export function limitsQuery(
+  limitKey: string,
+  checks: LayerCheck[],
+  signedIn: boolean,
+  now: number,
+): LimitsQuery {
+  return {
+    now,
+    limitKey,
+    checks,
+    plans: services().admission.plans,
+    defaultPlan: signedIn ? FREE_PLAN : GUEST_PLAN,
+    readsStoredPlan: signedIn,
+  };
+}
+
+/** A caller's limits query. */
+export const callerQuery = (caller: Caller, now: number): LimitsQuery =>
+  limitsQuery(caller.limitKey, checksOf(caller), caller.user !== null, now);
 
 export async function readLimits(caller: Caller, now = Date.now()): Promise<Limits> {
   const { admission } = services();
-  const query: LimitsQuery = {
-    now,
-    limitKey: caller.limitKey,
-    checks: checksOf(caller),
-    plans: admission.plans,
-    defaultPlan: caller.user ? FREE_PLAN : GUEST_PLAN,
-    readsStoredPlan: caller.user !== null,
-  };
+  const query = callerQuery(caller, now);
   // While the store is down this instance's own view is the truth that applies (it enforces it).
   const local = admission.fallback ?? admission.primary;
   const state = await degradeOnFailure(() => admission.primary.peek(query), null);

@@ -17,6 +17,13 @@ function textDeltas(body: string): string {
     .join("");
 }
 
+/** The HTTP body of a guarded reply from `model` whose upstream may break mid-body. */
+function guardedBody(model: ReturnType<typeof selectChatModel>["model"]): Promise<string> {
+  const result = streamText({ model, prompt: "x", onError: () => {} });
+  const stream = guardUIMessageStream(toUIMessageStream({ stream: result.stream }), () => "Upstream failed");
+  return createUIMessageStreamResponse({ stream }).text();
+}
+
 describe("guardUIMessageStream", () => {
   let fake: FakeOpenAI;
   beforeAll(async () => {
@@ -34,12 +41,7 @@ describe("guardUIMessageStream", () => {
 
   it("ends with an error chunk and a clean [DONE] when the upstream drops mid-body", async () => {
     fake.set({ dropAfterChunks: 3 });
-    const result = streamText({ model: model(), prompt: "x", onError: () => {} });
-    const stream = guardUIMessageStream(
-      toUIMessageStream({ stream: result.stream }),
-      () => "Upstream failed",
-    );
-    const body = await createUIMessageStreamResponse({ stream }).text();
+    const body = await guardedBody(model());
     // Every delta sent before the cut reaches the client, in order: the partial reply is the user's data.
     expect(textDeltas(body)).toBe("one two three ");
     expect(body).toContain('{"type":"error","errorText":"Upstream failed"}');
@@ -66,13 +68,9 @@ describe("guardUIMessageStream", () => {
     await once(server, "listening");
     try {
       const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-      const model = selectChatModel({ openaiBaseUrl: baseURL, offlineDelayMs: 0 } as AiConfig).model;
-      const result = streamText({ model, prompt: "x", onError: () => {} });
-      const stream = guardUIMessageStream(
-        toUIMessageStream({ stream: result.stream }),
-        () => "Upstream failed",
+      const body = await guardedBody(
+        selectChatModel({ openaiBaseUrl: baseURL, offlineDelayMs: 0 } as AiConfig).model,
       );
-      const body = await createUIMessageStreamResponse({ stream }).text();
       expect(textDeltas(body)).toBe("one two three ");
       expect(body).toContain('{"type":"error","errorText":"Upstream failed"}');
     } finally {

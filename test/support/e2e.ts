@@ -52,25 +52,43 @@ export function postChat(
 }
 
 /**
- * A `next start` on real Redis (through the REST endpoint) for the describe block it is called in; the test
- * can stop, restart, pause and resume redis-server through `stack`.
+ * `count` `next start` instances sharing one real Redis (through the REST endpoint), for the describe block (or
+ * file) it is called in; the test can stop, restart, pause and resume redis-server through `stack`.
  */
-export function useRedisBackedApp(env: Record<string, string> = {}): { stack: RedisStack; app: AppServer } {
-  const handle = {} as { stack: RedisStack; app: AppServer };
+export function useRedisBackedApps(
+  count: number,
+  env: Record<string, string> = {},
+): { stack: RedisStack; apps: AppServer[] } {
+  const handle = { apps: [] as AppServer[] } as { stack: RedisStack; apps: AppServer[] };
   test.beforeAll(async () => {
+    test.setTimeout(120_000);
     handle.stack = await startRedisStack();
-    handle.app = await startApp({
+    const shared = {
       UPSTASH_REDIS_REST_URL: handle.stack.restUrl,
       UPSTASH_REDIS_REST_TOKEN: handle.stack.restToken,
       OFFLINE_MODEL_DELAY_MS: "0",
       ...env,
-    });
+    };
+    handle.apps = await Promise.all(Array.from({ length: count }, () => startApp(shared)));
   });
   test.afterAll(async () => {
-    await handle.app?.stop();
+    await Promise.all(handle.apps.map((app) => app.stop()));
     await handle.stack?.stop();
   });
   return handle;
+}
+
+/** One `next start` on real Redis: useRedisBackedApps(1) with the instance as `app`. */
+export function useRedisBackedApp(env: Record<string, string> = {}): { stack: RedisStack; app: AppServer } {
+  const handle = useRedisBackedApps(1, env);
+  return {
+    get stack() {
+      return handle.stack;
+    },
+    get app() {
+      return handle.apps[0] as AppServer;
+    },
+  };
 }
 
 /** The sizes the UI is checked at: a laptop and a 375 px phone. */
