@@ -1,12 +1,12 @@
 // Two `next start` instances share one Redis: an operator's change on one holds on the other at its next request.
 import type { AppServer } from "../test/support/app-server";
-import { expect, postChat, test, useRedisBackedApps } from "../test/support/e2e";
+import { expect, postChat, test, withRedisBackedApps } from "../test/support/e2e";
 import { roomInWindow } from "../test/support/windows";
 
 const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdefghijklmnop";
 
 test.describe("operator changes across instances", () => {
-  const shared = useRedisBackedApps(2, { ADMIN_TOKEN, RATE_LIMIT_CHAT_PER_MIN: "2" });
+  const shared = withRedisBackedApps(2, { ADMIN_TOKEN, RATE_LIMIT_CHAT_PER_MIN: "2" });
   const one = () => shared.apps[0] as AppServer;
   const two = () => shared.apps[1] as AppServer;
 

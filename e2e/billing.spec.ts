@@ -2,7 +2,7 @@
 // plan everywhere (the next message gets the pro limits); replays, forged and stale signatures change nothing;
 // a cancelled subscription restores free.
 import type { AppServer } from "../test/support/app-server";
-import { expect, postChat, test, useRedisBackedApps } from "../test/support/e2e";
+import { expect, postChat, test, withRedisBackedApps } from "../test/support/e2e";
 import {
   checkoutCompleted,
   type SignOptions,
@@ -11,7 +11,7 @@ import {
   TEST_WEBHOOK_SECRET,
 } from "../test/support/stripe";
 
-const shared = useRedisBackedApps(2, {
+const shared = withRedisBackedApps(2, {
   AUTH_DEV_SIGNIN: "true",
   STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
   PAYWALL_URL: "https://buy.stripe.com/test_link",

@@ -1,7 +1,7 @@
 // The limits hold in the conditions they exist for: a flood on a saturated server, and a dripping client.
 import { connect } from "node:net";
 import { type AppServer, startApp } from "../test/support/app-server";
-import { expect, postChat, test, useRedisBackedApp } from "../test/support/e2e";
+import { expect, postChat, test, withRedisBackedApp } from "../test/support/e2e";
 import { roomInWindow } from "../test/support/windows";
 
 const chat = (app: AppServer, ip: string) => postChat(app, ip);
@@ -12,7 +12,7 @@ async function outcome(response: Response) {
 }
 
 test.describe("a flood on real Redis", () => {
-  const ctx = useRedisBackedApp({ CHAT_MAX_CONCURRENT_STREAMS: "0" });
+  const ctx = withRedisBackedApp({ CHAT_MAX_CONCURRENT_STREAMS: "0" });
 
   test("250 other addresses at once don't open the victim's limit: exactly 5, every answer with RateLimit", async () => {
     test.setTimeout(90_000);

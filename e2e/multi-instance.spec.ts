@@ -1,11 +1,11 @@
 // Three `next start` instances share one Redis: 60 concurrent requests from one user admit exactly the limit.
 
 import type { AppServer } from "../test/support/app-server";
-import { expect, postChat, test, useRedisBackedApps } from "../test/support/e2e";
+import { expect, postChat, test, withRedisBackedApps } from "../test/support/e2e";
 import { roomInWindow } from "../test/support/windows";
 
 test.describe("limits across instances", () => {
-  const shared = useRedisBackedApps(3, { AUTH_DEV_SIGNIN: "true", CHAT_MAX_CONCURRENT_STREAMS: "0" });
+  const shared = withRedisBackedApps(3, { AUTH_DEV_SIGNIN: "true", CHAT_MAX_CONCURRENT_STREAMS: "0" });
 
   test("60 concurrent same-user requests over 3 instances: exactly 5 admitted, 55 refused", async ({
     request,

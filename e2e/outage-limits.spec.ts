@@ -1,6 +1,6 @@
 // Redis down or hung: every instance keeps enforcing the limits itself, replies still end, usage is billed later.
 import { type AppServer, startApp } from "../test/support/app-server";
-import { expect, postChat, test, useRedisBackedApp } from "../test/support/e2e";
+import { expect, postChat, test, withRedisBackedApp } from "../test/support/e2e";
 import { roomInWindow } from "../test/support/windows";
 
 const TIMEOUT_MS = 500;
@@ -26,7 +26,7 @@ async function hammer(app: AppServer, ip: string, ms: number): Promise<{ admitte
 }
 
 test.describe("Redis outage, fail-open", () => {
-  const ctx = useRedisBackedApp({
+  const ctx = withRedisBackedApp({
     RATE_LIMIT_TIMEOUT_MS: String(TIMEOUT_MS),
     CHAT_MAX_CONCURRENT_STREAMS: "0",
     CHAT_DAILY_TOKEN_BUDGET: "1000000",

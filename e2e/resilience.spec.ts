@@ -1,7 +1,7 @@
 // Faults against a production server: Redis killed and restarted, fail-closed mode, client abort mid-stream.
 
 import { type AppServer, startApp } from "../test/support/app-server";
-import { expect, postChat, test, useRedisBackedApp } from "../test/support/e2e";
+import { expect, postChat, test, withRedisBackedApp } from "../test/support/e2e";
 import { startFakeOpenAI } from "../test/support/fake-openai";
 
 const TIMEOUT_MS = 500;
@@ -22,7 +22,7 @@ async function health(app: AppServer) {
 }
 
 test.describe("Redis outage, fail-open (default)", () => {
-  const ctx = useRedisBackedApp({
+  const ctx = withRedisBackedApp({
     RATE_LIMIT_TIMEOUT_MS: String(TIMEOUT_MS),
     RATE_LIMIT_CHAT_PER_MIN: "3",
     CHAT_MAX_CONCURRENT_STREAMS: "0",
@@ -75,7 +75,7 @@ test.describe("Redis outage, fail-open (default)", () => {
 });
 
 test.describe("Redis outage, fail-closed", () => {
-  const ctx = useRedisBackedApp({
+  const ctx = withRedisBackedApp({
     RATE_LIMIT_TIMEOUT_MS: String(TIMEOUT_MS),
     RATE_LIMIT_FAIL_MODE: "closed",
   });

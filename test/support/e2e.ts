@@ -55,7 +55,7 @@ export function postChat(
  * `count` `next start` instances sharing one real Redis (through the REST endpoint), for the describe block (or
  * file) it is called in; the test can stop, restart, pause and resume redis-server through `stack`.
  */
-export function useRedisBackedApps(
+export function withRedisBackedApps(
   count: number,
   env: Record<string, string> = {},
 ): { stack: RedisStack; apps: AppServer[] } {
@@ -78,9 +78,9 @@ export function useRedisBackedApps(
   return handle;
 }
 
-/** One `next start` on real Redis: useRedisBackedApps(1) with the instance as `app`. */
-export function useRedisBackedApp(env: Record<string, string> = {}): { stack: RedisStack; app: AppServer } {
-  const handle = useRedisBackedApps(1, env);
+/** One `next start` on real Redis: withRedisBackedApps(1) with the instance as `app`. */
+export function withRedisBackedApp(env: Record<string, string> = {}): { stack: RedisStack; app: AppServer } {
+  const handle = withRedisBackedApps(1, env);
   return {
     get stack() {
       return handle.stack;
