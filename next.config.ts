@@ -18,6 +18,9 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
+  // Dev only: the tools button sits top right, over the model badge rather than the Guest avatar (bottom
+  // left on desktop) or the message box (bottom left on phones), so dev screenshots show the real layout.
+  devIndicators: { position: "top-right" },
   env: { APP_BUILD_COMMIT: buildCommit() },
   // The local Upstash-compatible endpoint and test tooling are never part of the app bundle.
   outputFileTracingExcludes: { "*": ["tools/**", "e2e/**", "bench/**", "test/**"] },

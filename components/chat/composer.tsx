@@ -1,4 +1,5 @@
-// Message composer: Enter sends, Shift+Enter adds a newline, 8,000-char limit with a counter near it, Stop while busy.
+// Message composer: Enter sends, Shift+Enter adds a newline, 8,000-char limit with a counter near it, Stop while
+// busy, and the quiet "2 messages left this minute" hint under it.
 import { type FormEvent, type KeyboardEvent, useId } from "react";
 import { MAX_MESSAGE_CHARS } from "./transport";
 
@@ -11,10 +12,13 @@ type Props = {
   onStop: () => void;
   busy: boolean;
   disabled: boolean;
+  /** Few messages left in a rate-limit layer, e.g. "2 messages left this minute"; null when plenty remain. */
+  hint?: string | null;
 };
 
-export function Composer({ value, onChange, onSend, onStop, busy, disabled }: Props) {
+export function Composer({ value, onChange, onSend, onStop, busy, disabled, hint }: Props) {
   const counterId = useId();
+  const hintId = useId();
   const length = value.length;
   const canSend = !busy && !disabled && value.trim().length > 0 && length <= MAX_MESSAGE_CHARS;
 
@@ -46,7 +50,10 @@ export function Composer({ value, onChange, onSend, onStop, busy, disabled }: Pr
           placeholder="Message the assistant…"
           value={value}
           aria-invalid={length > MAX_MESSAGE_CHARS || undefined}
-          aria-describedby={length >= COUNTER_FROM ? counterId : undefined}
+          aria-describedby={
+            [hint ? hintId : "", length >= COUNTER_FROM ? counterId : ""].filter(Boolean).join(" ") ||
+            undefined
+          }
           onChange={(event) => onChange(event.target.value)}
           onKeyDown={onKeyDown}
         />
@@ -84,7 +91,13 @@ export function Composer({ value, onChange, onSend, onStop, busy, disabled }: Pr
         )}
       </div>
       <div className="composer-foot">
-        <span className="hint">Enter to send · Shift+Enter for a new line</span>
+        {hint ? (
+          <span id={hintId} className="limit-hint" data-testid="limit-hint">
+            {hint}
+          </span>
+        ) : (
+          <span className="hint">Enter to send · Shift+Enter for a new line</span>
+        )}
         {length >= COUNTER_FROM && (
           <span
             id={counterId}

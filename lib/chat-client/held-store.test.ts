@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   EMPTY_CHAT,
+  forgetFreshChat,
   KEEP_FOR_MS,
   type KeyValueStorage,
   pruneSavedChats,
@@ -108,6 +109,11 @@ describe("the fresh chat", () => {
     expect(readFreshChat(storage, now)).toBeNull();
     writeSavedChat(storage, "c-new", { ...EMPTY_CHAT, draft: "typing…" }, now);
     expect(readFreshChat(storage, now)).toBe("c-new");
+    forgetFreshChat(storage, "c-other");
+    expect(readFreshChat(storage, now)).toBe("c-new");
+    forgetFreshChat(storage, "c-new");
+    expect(readFreshChat(storage, now)).toBeNull();
+    writeFreshChat(storage, "c-new");
     writeFreshChat(storage, null);
     expect(readFreshChat(storage, now)).toBeNull();
   });

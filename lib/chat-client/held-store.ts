@@ -133,6 +133,15 @@ export function writeFreshChat(storage: KeyValueStorage | null, id: string | nul
   }
 }
 
+/** Forgets `id` as the new chat to bring back (it has been sent to, so the URL names it now). */
+export function forgetFreshChat(storage: KeyValueStorage | null, id: string): void {
+  try {
+    if (storage?.getItem(FRESH_KEY) === id) storage.removeItem(FRESH_KEY);
+  } catch {
+    // storage disabled
+  }
+}
+
 /** localStorage when the browser allows it (it throws in some privacy modes), else null. */
 export function browserStorage(): KeyValueStorage | null {
   try {
