@@ -104,6 +104,7 @@ export function ChatView({ onStartNew, upgrade, ...props }: Props) {
         onStop={chat.stop}
         busy={chat.busy}
         disabled={chat.loadState !== "ready"}
+        closedReason={chat.loadState === "missing" ? "Start a new chat to send a message" : undefined}
         hint={chat.wait ? null : chat.limitHint}
       />
       <PaywallDialog paywall={chat.paywall} upgrade={upgrade} onClose={chat.closePaywall} />

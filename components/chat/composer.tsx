@@ -11,12 +11,15 @@ type Props = {
   onSend: (text: string) => boolean;
   onStop: () => void;
   busy: boolean;
+  /** Sending is not possible yet (history loading): typing ahead is. */
   disabled: boolean;
+  /** Typing is pointless too (the conversation doesn't exist): the field is off and says why. */
+  closedReason?: string;
   /** Few messages left in a rate-limit layer, e.g. "2 messages left this minute"; null when plenty remain. */
   hint?: string | null;
 };
 
-export function Composer({ value, onChange, onSend, onStop, busy, disabled, hint }: Props) {
+export function Composer({ value, onChange, onSend, onStop, busy, disabled, closedReason, hint }: Props) {
   const counterId = useId();
   const hintId = useId();
   const length = value.length;
@@ -47,7 +50,8 @@ export function Composer({ value, onChange, onSend, onStop, busy, disabled, hint
           data-testid="composer-input"
           className="composer-input"
           rows={1}
-          placeholder="Message the assistant…"
+          placeholder={closedReason ?? "Message the assistant…"}
+          disabled={closedReason !== undefined}
           value={value}
           aria-invalid={length > MAX_MESSAGE_CHARS || undefined}
           aria-describedby={

@@ -55,7 +55,7 @@ export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
     >
       {paywall && words && (
         <div className="dialog-body">
-          <h2 id={titleId}>You&apos;ve used today&apos;s credits</h2>
+          <h2 id={titleId}>{words.title}</h2>
           <p>
             You&apos;ve used <strong data-testid="paywall-used">{words.used}</strong> of{" "}
             <strong data-testid="paywall-budget">{words.budget}</strong> tokens today{words.usageEnd}
@@ -66,8 +66,8 @@ export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
                 Credits reset at{" "}
                 <time dateTime={paywall.resetsAt} data-testid="paywall-resets">
                   {words.resetClock}
-                </time>{" "}
-                your time ({words.resetIn}).
+                </time>
+                , your time ({words.resetIn}).
               </>
             ) : (
               "Credits reset once a day."

@@ -16,15 +16,17 @@ describe("paywallWords", () => {
     expect(words.used).toBe("400");
     expect(words.budget).toBe("400");
     expect(words.usageEnd).toBe(".");
+    expect(words.title).toBe("You've used today's credits");
   });
   it("says when what is left is too little for a reply", () => {
     const words = paywallWords({ ...facts, used: 380 }, now, "en-GB", "UTC");
     expect(words.used).toBe("380");
     expect(words.usageEnd).toBe(" — what is left is too little for a reply.");
+    expect(words.title).toBe("Not enough credits left today");
   });
   it("says when credits reset, in the person's clock and in hours", () => {
     const words = paywallWords(facts, now, "en-GB", "UTC");
-    expect(words.resetClock).toBe("Tue 00:00");
+    expect(words.resetClock).toBe("00:00 tomorrow");
     expect(words.resetIn).toBe("in ~5 hours");
     expect(paywallWords({ ...facts, resetsAt: "" }, now).resetClock).toBeNull();
   });

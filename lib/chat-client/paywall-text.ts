@@ -12,6 +12,8 @@ export interface PaywallFacts {
 }
 
 export interface PaywallWords {
+  /** "You've used today's credits", or that what is left can't pay for a reply. */
+  title: string;
   /** Tokens used, never above the budget (the server guarantees it; a stale or odd answer must not show more). */
   used: string;
   budget: string;
@@ -44,6 +46,7 @@ export function paywallWords(
   const valid = Number.isFinite(resetsAt) && resetsAt > now;
   const name = planName(facts.plan);
   return {
+    title: used >= budget ? "You've used today's credits" : "Not enough credits left today",
     used: format(used),
     budget: format(budget),
     usageEnd: used >= budget ? "." : " — what is left is too little for a reply.",

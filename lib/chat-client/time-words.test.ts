@@ -9,6 +9,8 @@ describe("waitUnit", () => {
     expect(waitUnit(3596)).toEqual({ value: 60, unit: "minute" });
     expect(waitUnit(5399)).toEqual({ value: 90, unit: "minute" });
     expect(waitUnit(5400)).toEqual({ value: 1.5, unit: "hour" });
+    expect(waitUnit(2.3 * 3600)).toEqual({ value: 2.5, unit: "hour" });
+    expect(waitUnit(15.7 * 3600)).toEqual({ value: 16, unit: "hour" });
     expect(waitUnit(7 * 3600 + 100)).toEqual({ value: 7, unit: "hour" });
   });
 });
@@ -34,9 +36,10 @@ describe("clockTime", () => {
   });
   it("names the day when the time is not today in the person's time zone", () => {
     const at = Date.UTC(2026, 11, 1, 0, 0, 0);
-    expect(clockTime(at, now, "en-GB", "UTC")).toBe("Tue 00:00");
+    expect(clockTime(at, now, "en-GB", "UTC")).toBe("00:00 tomorrow");
     // The same instant is still Monday evening in New York.
     expect(clockTime(at, now, "en-US", "America/New_York")).toMatch(/^7:00\sPM$/);
+    expect(clockTime(Date.UTC(2026, 11, 3, 9, 0, 0), now, "en-GB", "UTC")).toBe("Thu 09:00");
   });
 });
 

@@ -11,12 +11,16 @@ export const SECONDS_UP_TO = 90;
 
 export type WaitUnit = { value: number; unit: "second" | "minute" | "hour" };
 
-/** The unit a person would use for a wait: seconds under 90 s, minutes under 90 min, else hours (to 0.1 h). */
+/**
+ * The unit a person would use for a wait: seconds under 90 s, minutes under 90 min, else hours — to the half
+ * hour under 3 hours ("~1.5 hours"), whole hours beyond ("~16 hours", not "~15.7").
+ */
 export function waitUnit(seconds: number): WaitUnit {
   const s = Math.max(1, Math.ceil(seconds));
   if (s < SECONDS_UP_TO) return { value: s, unit: "second" };
   if (s < SECONDS_UP_TO * 60) return { value: Math.ceil(s / 60), unit: "minute" };
-  return { value: Math.round(s / 360) / 10, unit: "hour" };
+  const hours = s / 3600;
+  return { value: hours < 3 ? Math.round(hours * 2) / 2 : Math.round(hours), unit: "hour" };
 }
 
 /** Whole seconds from `now` until `until` (epoch ms), never negative. */
@@ -50,24 +54,30 @@ export function relativeWait(seconds: number, approx = "~", language = UI_LANGUA
 }
 
 /**
- * The clock time of `at` in the person's locale ("14:32" or "2:32 PM"), with the weekday when it is not
- * today ("Tue 09:00"), so that a time after midnight is never mistaken for one today. `timeZone` defaults
- * to the device's.
+ * The clock time of `at` in the person's locale ("14:32" or "2:32 PM"), with the day when it is not today
+ * ("00:00 tomorrow", "Tue 09:00"), so that a time after midnight is never mistaken for one today. `timeZone`
+ * defaults to the device's.
  */
 export function clockTime(at: number, now: number, locale?: string | string[], timeZone?: string): string {
-  const day = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  });
-  const sameDay = day.format(at) === day.format(now);
-  return new Intl.DateTimeFormat(locale, {
-    timeZone,
-    ...(sameDay ? {} : { weekday: "short" }),
-    hour: "numeric",
-    minute: "2-digit",
-  }).format(at);
+  const dayOf = (t: number) => {
+    const [y, m, d] = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    })
+      .format(t)
+      .split("-")
+      .map(Number);
+    return Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1) / 86_400_000;
+  };
+  const days = dayOf(at) - dayOf(now);
+  const time = new Intl.DateTimeFormat(locale, { timeZone, timeStyle: "short" }).format(at);
+  if (days === 0) return time;
+  if (days === 1)
+    return `${time} ${new Intl.RelativeTimeFormat(UI_LANGUAGE, { numeric: "auto" }).format(1, "day")}`;
+  const weekday = new Intl.DateTimeFormat(locale, { timeZone, weekday: "short" }).format(at);
+  return `${weekday} ${time}`;
 }
 
 /** "1 message", "2 messages". */
