@@ -85,6 +85,9 @@ test("'Sign in to upgrade' leads to sign-in; a signed-in free user's Upgrade car
   await composer.press("Enter");
   await expect(page.getByTestId("paywall-upgrade")).toHaveAttribute("href", expected);
   await expect(page.getByTestId("paywall-signin")).toHaveCount(0);
+  await expect(page.getByTestId("paywall-upgrade-text")).toHaveText(
+    "You're on the Free plan, with 400 tokens a day. Upgrading gives you more daily credits, so you can keep chatting now instead of waiting for the reset.",
+  );
 });
 
 test("problems 4 and 5: out of credits, six retries stay 402 on the wire and a truthful paywall on screen", async ({
@@ -116,7 +119,7 @@ test("problems 4 and 5: out of credits, six retries stay 402 on the wire and a t
       /Credits reset at .+, your time \(in ~[\d.]+ (hours?|minutes?|seconds?)\)\./,
     );
     await expect(page.getByTestId("paywall-upgrade-text")).toHaveText(
-      "You're on the Guest plan, with 400 tokens a day. Upgrading gives you more daily credits, so you can keep chatting now instead of waiting for the reset.",
+      "You're on the Guest plan, with 400 tokens a day. Sign in to upgrade: a paid plan gives you more daily credits, so you can keep chatting now instead of waiting for the reset.",
     );
     await expect(chat.paywall).toContainText("Your message was not sent: it is back in the message box.");
     await page.keyboard.press("Escape");

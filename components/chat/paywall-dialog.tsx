@@ -41,7 +41,15 @@ export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
     window.setTimeout(() => target?.focus(), 0);
   };
 
-  const words = paywall && paywallWords(paywall, Date.now());
+  // The 402 says upgrades exist; the session says whether this person can buy one now or must sign in first.
+  const upgradeBy = !paywall?.paywallUrl
+    ? null
+    : upgrade.url
+      ? "checkout"
+      : upgrade.signIn
+        ? "sign-in"
+        : null;
+  const words = paywall && paywallWords(paywall, upgradeBy, Date.now());
   return (
     <dialog
       ref={ref}

@@ -8,8 +8,10 @@ export interface PaywallFacts {
   /** ISO 8601: when the daily credits reset. */
   resetsAt: string;
   plan: string;
-  paywallUrl: string | null;
 }
+
+/** How this person can upgrade now: buy (signed in), sign in first (a guest), or not at all. */
+export type UpgradeBy = "checkout" | "sign-in" | null;
 
 export interface PaywallWords {
   /** "You've used today's credits", or that what is left can't pay for a reply. */
@@ -35,6 +37,7 @@ export function planName(plan: string): string {
 
 export function paywallWords(
   facts: PaywallFacts,
+  upgradeBy: UpgradeBy,
   now: number,
   locale?: string | string[],
   timeZone?: string,
@@ -53,8 +56,11 @@ export function paywallWords(
     resetClock: valid ? clockTime(resetsAt, now, locale, timeZone) : null,
     resetIn: valid ? relativeWait(secondsLeft(resetsAt, now)) : null,
     planName: name,
-    upgrade: facts.paywallUrl
-      ? `You're on the ${name} plan, with ${format(budget)} tokens a day. Upgrading gives you more daily credits, so you can keep chatting now instead of waiting for the reset.`
-      : null,
+    upgrade:
+      upgradeBy === null
+        ? null
+        : `You're on the ${name} plan, with ${format(budget)} tokens a day. ${
+            upgradeBy === "sign-in" ? "Sign in to upgrade: a paid plan gives" : "Upgrading gives"
+          } you more daily credits, so you can keep chatting now instead of waiting for the reset.`,
   };
 }
