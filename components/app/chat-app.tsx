@@ -8,7 +8,7 @@ import { focusComposer } from "@/components/focus";
 import { ModelBadge } from "@/components/header/model-badge";
 import { UsageMeter } from "@/components/header/usage-meter";
 import { Sidebar } from "@/components/sidebar/sidebar";
-import { browserStorage, pruneSavedChats, readFreshChat } from "@/lib/chat-client/held-store";
+import { browserStorage, pruneSavedChats, readFreshChat, writeFreshChat } from "@/lib/chat-client/held-store";
 import { useAppData } from "./use-app-data";
 
 type Current = { id: string; isNew: boolean };
@@ -113,7 +113,11 @@ export function ChatApp() {
       void usage.refresh();
       // Signing in keeps the open conversation (it moved to the account with the guest's others, see
       // lib/auth/adopt-guest.ts); after signing out it belongs to someone else, so start afresh.
-      if (change === "signed-out") newChat();
+      if (change === "signed-out") {
+        // Nor does the new chat's unsent draft come back for whoever uses this browser next.
+        writeFreshChat(browserStorage(), null);
+        newChat();
+      }
     },
     [session.refresh, refreshConversations, usage.refresh, newChat],
   );
