@@ -18,6 +18,10 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
+  // Dev only: the tools button sits top right, where the top bar keeps room for it in dev (layout.css), instead
+  // of the default bottom left over the Guest avatar (desktop) and the message box (phones); bottom right would
+  // cover a phone's Send button, top left its menu button.
+  devIndicators: { position: "top-right" },
   env: { APP_BUILD_COMMIT: buildCommit() },
   // The local Upstash-compatible endpoint and test tooling are never part of the app bundle.
   outputFileTracingExcludes: { "*": ["tools/**", "e2e/**", "bench/**", "test/**"] },

@@ -27,7 +27,12 @@ export const viewport: Viewport = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     // The head script sets data-theme before React hydrates: the attribute is expected to differ.
-    <html lang="en" suppressHydrationWarning>
+    // data-dev-tools (next dev only) makes room for Next's dev tools button in the top bar (next.config.ts).
+    <html
+      lang="en"
+      suppressHydrationWarning
+      data-dev-tools={process.env.NODE_ENV === "development" ? "" : undefined}
+    >
       <head>
         {/* Written here rather than in `viewport` so they precede the script that adjusts them. */}
         <meta

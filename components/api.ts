@@ -5,6 +5,7 @@ import type {
   ConversationSummary,
   ErrorBody,
   Health,
+  Limits,
   PlanLimitsInfo,
   SessionInfo,
   SessionUser,
@@ -19,6 +20,7 @@ export type {
   Conversation,
   ConversationSummary,
   Health,
+  Limits,
   PlanLimitsInfo,
   SessionInfo,
   SessionUser,
@@ -91,6 +93,8 @@ export const api = {
   deleteConversation: (id: string) =>
     request<void>(`/api/conversations/${encodeURIComponent(id)}`, { method: "DELETE" }),
   usage: () => request<Usage>("/api/usage"),
+  /** The caller's rate-limit layers, read without spending anything. */
+  limits: () => request<Limits>("/api/limits"),
   session: () => request<SessionInfo>("/api/session"),
   health: () => request<Health>("/api/health"),
   devSignIn: (name: string) =>

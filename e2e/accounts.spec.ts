@@ -25,7 +25,7 @@ test.beforeAll(async () => {
       OFFLINE_MODEL_DELAY_MS: "5",
       RATE_LIMIT_CHAT_PER_MIN: "2",
     },
-    port,
+    { port },
   );
 });
 

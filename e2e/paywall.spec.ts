@@ -1,11 +1,13 @@
 // Daily credits in a real browser: the paywall (402) opens, never the 429 bubble; guests are asked to sign in
 // first, and a signed-in user's Upgrade carries their id as Stripe's client_reference_id.
-import { expect, test } from "../test/support/e2e";
+import { expect, openChat, test } from "../test/support/e2e";
+import { roomInWindow } from "../test/support/windows";
 
 test.use({
   appEnv: {
     // Enough for one exchange; the second message's prompt (with that history) no longer fits.
     CHAT_DAILY_TOKEN_BUDGET: "400",
+    RATE_LIMIT_CHAT_PER_MIN: "3",
     OFFLINE_MODEL_DELAY_MS: "5",
     PAYWALL_URL: "https://billing.example/upgrade",
     AUTH_DEV_SIGNIN: "true",
@@ -83,4 +85,53 @@ test("'Sign in to upgrade' leads to sign-in; a signed-in free user's Upgrade car
   await composer.press("Enter");
   await expect(page.getByTestId("paywall-upgrade")).toHaveAttribute("href", expected);
   await expect(page.getByTestId("paywall-signin")).toHaveCount(0);
+  await expect(page.getByTestId("paywall-upgrade-text")).toHaveText(
+    "You're on the Free plan, with 400 tokens a day. Upgrading gives you more daily credits, so you can keep chatting now instead of waiting for the reset.",
+  );
+});
+
+test("problems 4 and 5: out of credits, six retries stay 402 on the wire and a truthful paywall on screen", async ({
+  browser,
+  appUrl,
+}) => {
+  // Three a minute: before refusals counted nothing, the fourth try turned the paywall into a 429.
+  const chat = await openChat(browser, appUrl, "198.51.100.71");
+  const { page } = chat;
+  await roomInWindow(60, 30_000); // the minute's count is read at the end
+  const statuses: number[] = [];
+  page.on("response", (r) => {
+    if (r.url().endsWith("/api/chat/message")) statuses.push(r.status());
+  });
+  await chat.sendAndWait("use up my credits please");
+
+  for (let attempt = 1; attempt <= 6; attempt++) {
+    if (attempt === 1) await chat.send("one more question");
+    else await chat.composer.press("Enter"); // the text is back in the composer: just send it again
+    await expect(chat.paywall).toBeVisible();
+    await expect.poll(() => statuses.length).toBe(attempt + 1);
+    await expect(chat.bubble).toHaveCount(0);
+    // The truth: never more used than the budget, when it resets, what upgrading gives, where the text is.
+    const used = Number(((await page.getByTestId("paywall-used").textContent()) ?? "").replace(/\D/g, ""));
+    expect(used).toBeGreaterThan(0);
+    expect(used).toBeLessThanOrEqual(400);
+    await expect(page.getByTestId("paywall-budget")).toHaveText("400");
+    await expect(chat.paywall).toContainText(
+      /Credits reset at .+, your time \(in ~[\d.]+ (hours?|minutes?|seconds?)\)\./,
+    );
+    await expect(page.getByTestId("paywall-upgrade-text")).toHaveText(
+      "You're on the Guest plan, with 400 tokens a day. Sign in to upgrade: a paid plan gives you more daily credits, so you can keep chatting now instead of waiting for the reset.",
+    );
+    await expect(chat.paywall).toContainText("Your message was not sent: it is back in the message box.");
+    await page.keyboard.press("Escape");
+    await expect(chat.paywall).toBeHidden();
+    await expect(chat.composer).toHaveValue("one more question");
+    await expect(chat.composer).toBeFocused();
+  }
+  expect(statuses).toEqual([200, 402, 402, 402, 402, 402, 402]);
+  await expect(chat.userMessages).toHaveText(["use up my credits please"]);
+  await expect(chat.held).toHaveCount(0);
+  // The refusals took nothing from the limits: one message counted this minute.
+  const limits = await page.request.get(new URL("/api/limits", appUrl).toString());
+  const { layers } = (await limits.json()) as { layers: { name: string; remaining: number }[] };
+  expect(layers.find((l) => l.name === "min")?.remaining).toBe(2);
 });

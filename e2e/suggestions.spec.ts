@@ -41,10 +41,10 @@ test("a suggestion sends its prompt as a message (keyboard too), and the next on
   // A second suggestion in a new chat within the minute: the same 429 bubble a typed message gets.
   await page.getByTestId("new-chat").click();
   await chat.suggestions.nth(1).click();
-  await expect(page.getByTestId("rate-limit-bubble")).toBeVisible();
-  await expect(page.getByTestId("rate-limit-pending")).toHaveText(
+  await expect(chat.bubble).toBeVisible();
+  await expect(chat.heldTexts).toHaveText([
     "Compare fixed window, sliding window and token bucket rate limiting in a table",
-  );
+  ]);
   await expect(chat.userMessages).toHaveCount(0);
 });
 

@@ -2,12 +2,13 @@
 "use client";
 
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { ApiHttpError, api, CONVERSATION_ID_PATTERN, newConversationId } from "@/components/api";
+import { ApiHttpError, api, newConversationId } from "@/components/api";
 import { ChatPlaceholder } from "@/components/chat/chat-placeholder";
 import { focusComposer } from "@/components/focus";
 import { ModelBadge } from "@/components/header/model-badge";
 import { UsageMeter } from "@/components/header/usage-meter";
 import { Sidebar } from "@/components/sidebar/sidebar";
+import { browserStorage, pruneSavedChats, readFreshChat, writeFreshChat } from "@/lib/chat-client/held-store";
 import { useAppData } from "./use-app-data";
 
 type Current = { id: string; isNew: boolean };
@@ -29,11 +30,14 @@ export function ChatApp() {
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
 
-  // Reopen the conversation named in the URL, or start a fresh one.
+  // Reopen the conversation named in the URL, else the new chat whose draft this browser kept, else a fresh one.
   useEffect(() => {
+    const storage = browserStorage();
+    pruneSavedChats(storage, Date.now());
     const c = new URLSearchParams(window.location.search).get("c");
-    if (c && CONVERSATION_ID_PATTERN.test(c)) setCurrent({ id: c, isNew: false });
-    else setCurrent({ id: newConversationId(), isNew: true });
+    // A malformed id is opened too: it can't exist, and the view says so rather than silently starting afresh.
+    if (c) setCurrent({ id: c, isNew: false });
+    else setCurrent({ id: readFreshChat(storage, Date.now()) ?? newConversationId(), isNew: true });
   }, []);
 
   const closeMenu = useCallback(() => {
@@ -109,7 +113,11 @@ export function ChatApp() {
       void usage.refresh();
       // Signing in keeps the open conversation (it moved to the account with the guest's others, see
       // lib/auth/adopt-guest.ts); after signing out it belongs to someone else, so start afresh.
-      if (change === "signed-out") newChat();
+      if (change === "signed-out") {
+        // Nor does the new chat's unsent draft come back for whoever uses this browser next.
+        writeFreshChat(browserStorage(), null);
+        newChat();
+      }
     },
     [session.refresh, refreshConversations, usage.refresh, newChat],
   );
@@ -187,7 +195,7 @@ export function ChatApp() {
                 isNew={current.isNew}
                 onSend={onSend}
                 onSettled={onSettled}
-                onMissing={startFresh}
+                onStartNew={newChat}
                 upgrade={upgrade}
               />
             ) : (

@@ -1,10 +1,12 @@
-// One conversation's view: transcript + notices + composer + paywall. Keyed by conversation id by its parent.
+// One conversation's view: transcript + held messages + notices + composer + paywall. Keyed by conversation id
+// by its parent.
 "use client";
 
 import { focusComposer } from "@/components/focus";
 import { BlockedNotice } from "./blocked-notice";
 import { ChatError } from "./chat-error";
 import { Composer } from "./composer";
+import { HeldMessages } from "./held-messages";
 import { MessageList } from "./message-list";
 import { PaywallDialog, type UpgradeOptions } from "./paywall-dialog";
 import { RateLimitNotice } from "./rate-limit-notice";
@@ -16,16 +18,26 @@ type Props = {
   isNew: boolean;
   onSend: (conversationId: string) => void;
   onSettled: (result: { ok: boolean }) => void;
-  onMissing: () => void;
+  /** Leaves a conversation that doesn't exist for a fresh one. */
+  onStartNew: () => void;
   upgrade: UpgradeOptions;
 };
 
-export function ChatView(props: Props) {
+export function ChatView({ onStartNew, upgrade, ...props }: Props) {
   const chat = useChatSession(props);
   const loading = chat.loadState === "loading";
+  const showNotice = chat.wait !== null || chat.held.length > 0;
 
   const empty =
-    chat.loadState === "error" ? (
+    chat.loadState === "missing" ? (
+      <div className="empty" data-testid="conversation-missing">
+        <h2 className="empty-title">This conversation doesn&apos;t exist or was deleted</h2>
+        <p className="muted">The link may be mistyped, or it belongs to another account.</p>
+        <button type="button" className="btn btn-primary empty-action" onClick={onStartNew}>
+          Start a new chat
+        </button>
+      </div>
+    ) : chat.loadState === "error" ? (
       <div className="empty" role="alert" data-testid="load-error">
         <p>Couldn&apos;t load this conversation.</p>
         <button type="button" className="btn" onClick={() => chat.reload()}>
@@ -57,10 +69,18 @@ export function ChatView(props: Props) {
         status={chat.status}
         incompleteIds={chat.incompleteIds}
         empty={empty}
-        hasNotices={Boolean(chat.rateLimit || chat.failure || chat.blocked)}
+        hasNotices={Boolean(showNotice || chat.failure || chat.blocked)}
+        lastTurn={chat.canRewrite ? { onEdit: chat.edit, onRegenerate: chat.regenerate } : undefined}
       >
-        {chat.rateLimit && (
-          <RateLimitNotice notice={chat.rateLimit} busy={chat.busy} onSendAgain={chat.sendAgain} />
+        {chat.held.length > 0 && <HeldMessages items={chat.held} onRemove={chat.removeHeld} />}
+        {showNotice && (
+          <RateLimitNotice
+            wait={chat.wait}
+            held={chat.held.length}
+            mode={chat.mode}
+            onToggleSendWhenReady={chat.toggleSendWhenReady}
+            onSendNow={chat.sendNow}
+          />
         )}
         {chat.blocked && <BlockedNotice blocked={chat.blocked} onDismiss={chat.dismissBlocked} />}
         {chat.failure && (
@@ -72,6 +92,11 @@ export function ChatView(props: Props) {
           />
         )}
       </MessageList>
+      {/* The one place refusals and "you can send again" are announced: mounted (empty) from the start so that
+          screen readers pick up its first words, and changed only when something happens — never per tick. */}
+      <p className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="chat-announcer">
+        {chat.announcement}
+      </p>
       <Composer
         value={chat.draft}
         onChange={chat.setDraft}
@@ -79,8 +104,10 @@ export function ChatView(props: Props) {
         onStop={chat.stop}
         busy={chat.busy}
         disabled={chat.loadState !== "ready"}
+        closedReason={chat.loadState === "missing" ? "Start a new chat to send a message" : undefined}
+        hint={chat.wait ? null : chat.limitHint}
       />
-      <PaywallDialog paywall={chat.paywall} upgrade={props.upgrade} onClose={chat.closePaywall} />
+      <PaywallDialog paywall={chat.paywall} upgrade={upgrade} onClose={chat.closePaywall} />
     </div>
   );
 }

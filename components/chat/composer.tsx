@@ -1,4 +1,5 @@
-// Message composer: Enter sends, Shift+Enter adds a newline, 8,000-char limit with a counter near it, Stop while busy.
+// Message composer: Enter sends, Shift+Enter adds a newline, 8,000-char limit with a counter near it, Stop while
+// busy, and the quiet "2 messages left this minute" hint under it.
 import { type FormEvent, type KeyboardEvent, useId } from "react";
 import { MAX_MESSAGE_CHARS } from "./transport";
 
@@ -10,11 +11,17 @@ type Props = {
   onSend: (text: string) => boolean;
   onStop: () => void;
   busy: boolean;
+  /** Sending is not possible yet (history loading): typing ahead is. */
   disabled: boolean;
+  /** Typing is pointless too (the conversation doesn't exist): the field is off and says why. */
+  closedReason?: string;
+  /** Few messages left in a rate-limit layer, e.g. "2 messages left this minute"; null when plenty remain. */
+  hint?: string | null;
 };
 
-export function Composer({ value, onChange, onSend, onStop, busy, disabled }: Props) {
+export function Composer({ value, onChange, onSend, onStop, busy, disabled, closedReason, hint }: Props) {
   const counterId = useId();
+  const hintId = useId();
   const length = value.length;
   const canSend = !busy && !disabled && value.trim().length > 0 && length <= MAX_MESSAGE_CHARS;
 
@@ -43,10 +50,14 @@ export function Composer({ value, onChange, onSend, onStop, busy, disabled }: Pr
           data-testid="composer-input"
           className="composer-input"
           rows={1}
-          placeholder="Message the assistant…"
+          placeholder={closedReason ?? "Message the assistant…"}
+          disabled={closedReason !== undefined}
           value={value}
           aria-invalid={length > MAX_MESSAGE_CHARS || undefined}
-          aria-describedby={length >= COUNTER_FROM ? counterId : undefined}
+          aria-describedby={
+            [hint ? hintId : "", length >= COUNTER_FROM ? counterId : ""].filter(Boolean).join(" ") ||
+            undefined
+          }
           onChange={(event) => onChange(event.target.value)}
           onKeyDown={onKeyDown}
         />
@@ -84,7 +95,13 @@ export function Composer({ value, onChange, onSend, onStop, busy, disabled }: Pr
         )}
       </div>
       <div className="composer-foot">
-        <span className="hint">Enter to send · Shift+Enter for a new line</span>
+        {hint ? (
+          <span id={hintId} className="limit-hint" data-testid="limit-hint">
+            {hint}
+          </span>
+        ) : (
+          <span className="hint">Enter to send · Shift+Enter for a new line</span>
+        )}
         {length >= COUNTER_FROM && (
           <span
             id={counterId}

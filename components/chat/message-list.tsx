@@ -3,7 +3,7 @@
 import { type ReactNode, useEffect } from "react";
 import type { ChatMessage } from "@/components/api";
 import { focusComposer } from "@/components/focus";
-import { MessageItem } from "./message-item";
+import { MessageItem, type TurnActions } from "./message-item";
 import { useStickToBottom } from "./use-stick-to-bottom";
 
 type Props = {
@@ -13,10 +13,20 @@ type Props = {
   empty: ReactNode;
   /** Inline notices (429 / error bubbles) rendered after the messages. */
   hasNotices: boolean;
+  /** Edit / regenerate for the last turn; absent while they can't be used (a reply streams, messages are held). */
+  lastTurn?: Required<TurnActions>;
   children?: ReactNode;
 };
 
-export function MessageList({ messages, status, incompleteIds, empty, hasNotices, children }: Props) {
+export function MessageList({
+  messages,
+  status,
+  incompleteIds,
+  empty,
+  hasNotices,
+  lastTurn,
+  children,
+}: Props) {
   const { scrollerRef, contentRef, away, onScroll, onWheel, scrollToBottom } = useStickToBottom();
   const streaming = status === "streaming";
   const waiting = status === "submitted" && messages.at(-1)?.role === "user";
@@ -27,6 +37,9 @@ export function MessageList({ messages, status, incompleteIds, empty, hasNotices
   useEffect(() => {
     if (sentId) scrollToBottom();
   }, [sentId, scrollToBottom]);
+
+  const lastUser = messages.findLastIndex((m) => m.role === "user");
+  const lastReply = messages.findLastIndex((m) => m.role === "assistant");
 
   const jumpToLatest = () => {
     const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -54,6 +67,10 @@ export function MessageList({ messages, status, incompleteIds, empty, hasNotices
                   message={message}
                   incomplete={incompleteIds.has(message.id)}
                   streaming={streaming && index === messages.length - 1 && message.role === "assistant"}
+                  onEdit={index === lastUser ? lastTurn?.onEdit : undefined}
+                  onRegenerate={
+                    index === lastReply && lastReply > lastUser ? lastTurn?.onRegenerate : undefined
+                  }
                 />
               ))}
               {waiting && (

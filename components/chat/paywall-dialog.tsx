@@ -1,17 +1,12 @@
 // The 402 paywall: a modal <dialog> (focus trapped by the browser, Esc closes, focus returned on close).
 import { useEffect, useId, useRef } from "react";
+import { paywallWords } from "@/lib/chat-client/paywall-text";
 import type { Paywall } from "./use-chat-session";
 
 /** How this person can upgrade: a checkout link (signed in, on free), or signing in first (a guest). */
 export type UpgradeOptions = { url: string | null; signIn: (() => void) | null };
 
 type Props = { paywall: Paywall | null; upgrade: UpgradeOptions; onClose: () => void };
-
-function formatReset(iso: string): string {
-  const date = new Date(iso);
-  if (!iso || Number.isNaN(date.getTime())) return "soon";
-  return date.toLocaleString(undefined, { weekday: "short", hour: "numeric", minute: "2-digit" });
-}
 
 export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -46,7 +41,15 @@ export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
     window.setTimeout(() => target?.focus(), 0);
   };
 
-  const n = (value: number) => value.toLocaleString();
+  // The 402 says upgrades exist; the session says whether this person can buy one now or must sign in first.
+  const upgradeBy = !paywall?.paywallUrl
+    ? null
+    : upgrade.url
+      ? "checkout"
+      : upgrade.signIn
+        ? "sign-in"
+        : null;
+  const words = paywall && paywallWords(paywall, upgradeBy, Date.now());
   return (
     <dialog
       ref={ref}
@@ -58,19 +61,31 @@ export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
       data-testid="paywall"
       onClose={handleClose}
     >
-      {paywall && (
+      {paywall && words && (
         <div className="dialog-body">
-          <h2 id={titleId}>You&apos;ve used today&apos;s credits</h2>
+          <h2 id={titleId}>{words.title}</h2>
           <p>
-            You&apos;ve used <strong data-testid="paywall-used">{n(paywall.used)}</strong> of{" "}
-            <strong data-testid="paywall-budget">{n(paywall.budget)}</strong> tokens today.
+            You&apos;ve used <strong data-testid="paywall-used">{words.used}</strong> of{" "}
+            <strong data-testid="paywall-budget">{words.budget}</strong> tokens today{words.usageEnd}
           </p>
           <p>
-            Credits reset{" "}
-            <time dateTime={paywall.resetsAt} data-testid="paywall-resets">
-              {formatReset(paywall.resetsAt)}
-            </time>{" "}
-            (your local time). Your message is back in the composer.
+            {words.resetClock ? (
+              <>
+                Credits reset at{" "}
+                <time dateTime={paywall.resetsAt} data-testid="paywall-resets">
+                  {words.resetClock}
+                </time>
+                , your time ({words.resetIn}).
+              </>
+            ) : (
+              "Credits reset once a day."
+            )}
+          </p>
+          {words.upgrade && <p data-testid="paywall-upgrade-text">{words.upgrade}</p>}
+          <p>
+            {paywall.kept === "composer"
+              ? "Your message was not sent: it is back in the message box."
+              : "Your message was not sent: it is kept with your held messages."}
           </p>
           <div className="dialog-actions">
             {/* The 402 says upgrades exist; the session says whether this person can buy one now. */}

@@ -8,11 +8,17 @@ export { MAX_MESSAGE_CHARS } from "@/lib/wire/limits";
 /** Whether the last request got a 2xx answer: after that the server has the user message (it persists on end). */
 export type RequestProgress = { responded: boolean };
 
+/** Every chat answer, admitted or refused, as it arrives (before its body): its status and headers. */
+export type AnswerObserver = (answer: { ok: boolean; status: number; headers: Headers }) => void;
+
+/** What a request asks of the server's last turn (lib/wire/schemas.ts): passed as `body.intent` to the Chat. */
+export type ChatIntent = "send" | "edit" | "regenerate";
+
 /**
  * The default transport would throw an APICallError whose message is the raw body text; throwing our own
  * error from `fetch` instead keeps status + parsed JSON body, and it reaches `onError` unchanged.
  */
-export function createChatTransport(): {
+export function createChatTransport(onAnswer?: AnswerObserver): {
   transport: DefaultChatTransport<ChatMessage>;
   progress: RequestProgress;
 } {
@@ -20,6 +26,7 @@ export function createChatTransport(): {
   const chatFetch: typeof fetch = async (input, init) => {
     progress.responded = false;
     const response = await fetch(input, init);
+    onAnswer?.({ ok: response.ok, status: response.status, headers: response.headers });
     if (!response.ok) throw await toApiHttpError(response);
     progress.responded = true;
     return response;
@@ -27,11 +34,12 @@ export function createChatTransport(): {
   const transport = new DefaultChatTransport<ChatMessage>({
     api: CHAT_API,
     fetch: chatFetch,
-    // The server owns the history: send just the conversation id and the new user message.
-    prepareSendMessagesRequest: ({ id, messages }) => {
+    // The server owns the history: send just the conversation id, the intent and the new user message.
+    prepareSendMessagesRequest: ({ id, messages, body, trigger }) => {
+      if (trigger === "regenerate-message") return { body: { id, intent: "regenerate" } };
       const last = messages.at(-1);
       const message = last && { id: last.id, role: last.role, parts: last.parts };
-      return { body: { id, message } };
+      return { body: body?.intent === "edit" ? { id, intent: "edit", message } : { id, message } };
     },
   });
   return { transport, progress };
@@ -63,17 +71,27 @@ export function describeChatError(error: unknown, hadPartialReply: boolean): str
   return "Something went wrong while getting a reply.";
 }
 
-export type Paywall = { used: number; budget: number; resetsAt: string; paywallUrl: string | null };
+export type Paywall = {
+  used: number;
+  budget: number;
+  resetsAt: string;
+  plan: string;
+  paywallUrl: string | null;
+  /** Where the refused message is now: back in the composer, or kept with the held messages. */
+  kept: "composer" | "held";
+};
 
 /** The 402 body's details, defensively typed (missing fields become 0 / "" / null). */
-export function paywallFromError(error: unknown): Paywall {
+export function paywallFromError(error: unknown, kept: Paywall["kept"]): Paywall {
   const body: Record<string, unknown> = error instanceof ApiHttpError ? error.body : {};
   const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
   return {
     used: num(body.used),
     budget: num(body.budget),
     resetsAt: typeof body.resets_at === "string" ? body.resets_at : "",
+    plan: typeof body.plan === "string" ? body.plan : "",
     paywallUrl: typeof body.paywall_url === "string" && body.paywall_url ? body.paywall_url : null,
+    kept,
   };
 }
 

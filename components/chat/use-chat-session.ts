@@ -1,27 +1,37 @@
-// Chat state for one conversation: useChat + history loading + 429/402/error handling, kept out of the views.
+// Chat state for one conversation: useChat, history, the held queue (nothing typed is lost) and how refusals
+// (429 wait, 402 paywall, other errors) are shown — kept out of the views.
 "use client";
 
-import { Chat, useChat } from "@ai-sdk/react";
+import { useChat } from "@ai-sdk/react";
+import { generateId } from "ai";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiHttpError, api, type ChatMessage, messageText } from "@/components/api";
+import { ApiHttpError, type ChatMessage } from "@/components/api";
 import { focusComposer } from "@/components/focus";
+import {
+  browserStorage,
+  forgetFreshChat,
+  type HeldMessage,
+  hasContent,
+  writeFreshChat,
+} from "@/lib/chat-client/held-store";
+import { type Refusal, refusalAnnouncement, refusalFromBody } from "@/lib/chat-client/refusal-text";
+import { createChatInstance } from "./chat-instance";
 import {
   type Blocked,
   blockedFromError,
-  classifyChatError,
-  createChatTransport,
-  describeChatError,
   MAX_MESSAGE_CHARS,
   type Paywall,
   paywallFromError,
 } from "./transport";
-import { useStoredDraft } from "./use-stored-draft";
+import { useAnnouncer } from "./use-announcer";
+import { type LoadState, useConversationHistory } from "./use-conversation-history";
+import { useLimitHint } from "./use-limit-hint";
+import { useSavedChat } from "./use-saved-chat";
+import { type SendMode, useSendQueue } from "./use-send-queue";
 
-export type RateLimitNotice = { text: string; until: number };
-export type { Blocked, Paywall };
-/** An inline error bubble. `retry` re-sends `text`; with `messageId` it replaces that unsent user message. */
-export type ChatFailure = { message: string; retry?: { text: string; messageId?: string } };
-export type LoadState = "loading" | "ready" | "error";
+export type { Blocked, HeldMessage, LoadState, Paywall, Refusal, SendMode };
+/** An inline error bubble; `retry` sends the held message again, or asks for a new answer to a cut-off one. */
+export type ChatFailure = { message: string; retry?: HeldMessage | "regenerate" };
 
 type Options = {
   conversationId: string;
@@ -29,164 +39,165 @@ type Options = {
   isNew: boolean;
   onSend: (conversationId: string) => void;
   onSettled: (result: { ok: boolean }) => void;
-  /** The conversation in the URL doesn't exist (or isn't ours): the parent starts a fresh one. */
-  onMissing: () => void;
 };
 
 /** One conversation's chat. Mount it once per conversation (key the view by id): the Chat is created once. */
-export function useChatSession({ conversationId, isNew, onSend, onSettled, onMissing }: Options) {
-  const [draft, setDraft] = useStoredDraft(conversationId);
-  const [loadState, setLoadState] = useState<LoadState>(isNew ? "ready" : "loading");
-  const [rateLimit, setRateLimit] = useState<RateLimitNotice | null>(null);
+export function useChatSession({ conversationId, isNew, onSend, onSettled }: Options) {
+  const { saved, update, current: savedNow } = useSavedChat(conversationId);
+  const [mode, setMode] = useState<SendMode>("off");
+  const [inFlightId, setInFlightId] = useState<string | null>(null);
   const [paywall, setPaywall] = useState<Paywall | null>(null);
   const [blocked, setBlocked] = useState<Blocked | null>(null);
   const [failure, setFailure] = useState<ChatFailure | null>(null);
   const [incompleteIds, setIncompleteIds] = useState<ReadonlySet<string>>(() => new Set());
-  const initiallyNew = useRef(isNew);
-  const settledRef = useRef(onSettled);
+  const { announcement, announce } = useAnnouncer();
+  const limits = useLimitHint();
+  const live = useRef({ onSettled, reload: () => {} });
   useEffect(() => {
-    settledRef.current = onSettled;
+    live.current.onSettled = onSettled;
   }, [onSettled]);
 
-  // Our own Chat instance so the callbacks read its live `messages`, not a possibly stale render snapshot.
-  const [instance] = useState(() => {
-    const markIncomplete = (id: string) => setIncompleteIds((ids) => new Set(ids).add(id));
-    /** Puts refused text back in the composer without clobbering anything typed since. */
-    const restoreDraft = (text: string) => {
-      if (text) setDraft((current) => (current.trim() ? `${text}\n\n${current}` : text));
-    };
-    const lastUserText = () => {
-      const user = instance.messages.findLast((m) => m.role === "user");
-      return { user, text: user ? messageText(user) : "" };
-    };
-    const { transport, progress } = createChatTransport();
-    const instance: Chat<ChatMessage> = new Chat<ChatMessage>({
-      id: conversationId,
-      transport,
-      onError: (error) => {
-        const kind = classifyChatError(error);
-        const last = instance.messages.at(-1);
-        if (kind === "retryable") {
-          const partial = last?.role === "assistant" ? last : undefined;
-          if (partial) markIncomplete(partial.id);
-          const { user, text } = lastUserText();
-          // Before a 2xx the server stored nothing: Retry re-sends the same message (same id) in place.
-          // After it (stream cut), the server keeps the user message + partial reply: Retry asks anew.
-          const unsentId = progress.responded ? undefined : user?.id;
-          const retry = text ? { text, messageId: unsentId } : undefined;
-          setFailure({ message: describeChatError(error, Boolean(partial)), retry });
+  const [{ chat: instance, send: sendOne, sending }] = useState(() => {
+    const unhold = (id: string) => update((s) => ({ ...s, held: s.held.filter((h) => h.id !== id) }));
+    /** Puts text back in the composer without clobbering anything typed since. */
+    const restoreDraft = (text: string) =>
+      update((s) => ({ ...s, draft: s.draft.trim() ? `${text}\n\n${s.draft}` : text }));
+    return createChatInstance(conversationId, {
+      observe: limits.observe,
+      flying: setInFlightId,
+      // Admitted: no longer held, and whatever wait or block there was is over.
+      admitted: (item) => {
+        update((s) => ({ ...s, held: s.held.filter((h) => h.id !== item.id), wait: null }));
+        setBlocked(null);
+      },
+      refused: (kind, error, item) => {
+        if (kind === "rate_limited") {
+          const body = error instanceof ApiHttpError ? error.body : null;
+          const retryAfter = error instanceof ApiHttpError ? error.retryAfterSeconds : undefined;
+          const refusal = refusalFromBody(body, retryAfter, Date.now());
+          update((s) => ({ ...s, wait: refusal }));
+          // "Send when ready" stays armed through a new refusal; a plain send just waits, held.
+          setMode((m) => (m === "armed" ? "armed" : "off"));
+          announce(refusalAnnouncement(refusal, savedNow.current.held.length, Date.now()));
           return;
         }
-        // Refused before streaming: the server stored nothing, so drop the optimistic user message.
-        let text = "";
-        if (last?.role === "user") {
-          text = messageText(last);
-          instance.messages = instance.messages.filter((m) => m.id !== last.id);
+        setMode("off");
+        if (kind === "payment_required") {
+          // A send's text goes back in the composer; an edit or a new answer stays held, with its intent.
+          const kept = !item || item.intent === "send" ? "composer" : "held";
+          if (item && kept === "composer") {
+            unhold(item.id);
+            restoreDraft(item.text);
+          }
+          setPaywall(paywallFromError(error, kept));
+          return;
         }
-        if (kind === "rate_limited") {
-          const seconds = Math.max(1, error instanceof ApiHttpError ? (error.retryAfterSeconds ?? 1) : 1);
-          setRateLimit({ text, until: Date.now() + seconds * 1000 });
-        } else if (kind === "payment_required") {
-          restoreDraft(text);
-          setPaywall(paywallFromError(error));
-        } else if (kind === "blocked") {
-          restoreDraft(text);
+        if (item) unhold(item.id);
+        if (kind === "blocked") {
+          // An operator's block: its own notice; the text goes back in the composer, not held for later.
+          if (item?.text) restoreDraft(item.text);
           setBlocked(blockedFromError(error));
-        } else {
-          restoreDraft(text);
-          setFailure({ message: error.message });
+          return;
         }
+        // 409 to a send: this very message was received already (another tab, or before a reload).
+        if (error instanceof ApiHttpError && error.status === 409 && item?.intent === "send") {
+          live.current.reload();
+          return;
+        }
+        if (item?.text) restoreDraft(item.text);
+        setFailure({ message: error.message });
       },
-      onFinish: ({ message, isAbort, isError }) => {
-        const ok = !isAbort && !isError;
-        const pushed = message.role === "assistant" && instance.messages.some((m) => m.id === message.id);
-        if (isAbort && pushed) markIncomplete(message.id);
-        const unfinished = message.parts.some((part) => part.type === "text" && part.state === "streaming");
-        if (ok && pushed && unfinished) {
-          // The stream closed in the middle of a text part (no text-end/finish): treat it as cut off.
-          markIncomplete(message.id);
-          const { text } = lastUserText();
-          setFailure({ message: describeChatError(null, true), retry: text ? { text } : undefined });
-        } else if (ok) {
-          setRateLimit(null);
-          setBlocked(null);
-        }
-        settledRef.current({ ok });
+      failed: (message, retry) => {
+        setMode("off");
+        setFailure({ message, retry });
+      },
+      incomplete: (id) => setIncompleteIds((ids) => new Set(ids).add(id)),
+      settled: ({ ok, stopped }) => {
+        // Stop stops everything: the held messages left wait for the person again.
+        if (stopped) setMode("off");
+        live.current.onSettled({ ok });
       },
     });
-    return instance;
   });
   useEffect(() => () => void instance.stop(), [instance]);
 
   const chat = useChat<ChatMessage>({ chat: instance });
-  const { messages, status, setMessages, sendMessage, stop } = chat;
+  const { messages, status, setMessages, stop } = chat;
   const busy = status === "submitted" || status === "streaming";
 
-  const loadHistory = useCallback(() => {
-    let cancelled = false;
-    setLoadState("loading");
-    api
-      .getConversation(conversationId)
-      .then((conversation) => {
-        if (cancelled) return;
-        setMessages(conversation.messages);
-        setLoadState("ready");
-      })
-      .catch((error: unknown) => {
-        if (cancelled) return;
-        const missing = error instanceof ApiHttpError && error.status === 404;
-        // 404: never stored (reloaded before the first send) or not ours — start a fresh conversation.
-        setLoadState(missing ? "ready" : "error");
-        if (missing) onMissing();
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [conversationId, setMessages, onMissing]);
-
+  const history = useConversationHistory({
+    conversationId,
+    isNew,
+    onLoaded: useCallback(
+      (stored: ChatMessage[]) => {
+        setMessages(stored);
+        // Held messages the server already has (admitted just before a reload) are not held any more.
+        const ids = new Set(stored.map((m) => m.id));
+        update((s) => ({ ...s, held: s.held.filter((h) => !ids.has(h.id)) }));
+      },
+      [setMessages, update],
+    ),
+    keptHere: useCallback(() => hasContent(savedNow.current), [savedNow]),
+  });
+  const { loadState, reload: loadHistory, initiallyNew } = history;
   useEffect(() => {
-    if (!initiallyNew.current) return loadHistory();
+    live.current.reload = loadHistory;
   }, [loadHistory]);
 
+  // A new chat's unsent draft comes back after a reload (it is not in the URL until its first send).
+  useEffect(() => {
+    if (initiallyNew && messages.length === 0 && saved.held.length === 0 && saved.draft.trim())
+      writeFreshChat(browserStorage(), conversationId);
+  }, [initiallyNew, conversationId, messages.length, saved.held.length, saved.draft]);
+
   const submit = useCallback(
-    (text: string, messageId?: string) => {
+    (item: HeldMessage) => {
       setFailure(null);
       setBlocked(null);
+      if (!sendOne(item)) return;
       onSend(conversationId);
-      void sendMessage(messageId ? { text, messageId } : { text });
+      forgetFreshChat(browserStorage(), conversationId);
     },
-    [conversationId, onSend, sendMessage],
+    [conversationId, sendOne, onSend],
   );
 
-  /** Sends the composer text; returns false (keeping the draft) when it can't be sent now. */
+  const queue = useSendQueue({
+    saved,
+    savedNow,
+    update,
+    mode,
+    setMode,
+    blocked: busy || loadState !== "ready",
+    sending,
+    submit,
+    announce,
+  });
+  /** Queues a message; a send that never reached the server leaves the transcript and goes first in line. */
+  const enqueue = useCallback(
+    (item: HeldMessage) => {
+      const unsent = failure?.retry;
+      if (unsent && unsent !== "regenerate") setMessages((list) => list.filter((m) => m.id !== unsent.id));
+      setFailure(null);
+      queue.enqueue(item);
+    },
+    [failure, setMessages, queue.enqueue],
+  );
+
+  /** Sends the composer text; false (keeping the draft) when it can't be sent. A wait never stops it. */
   const send = useCallback(
     (raw: string): boolean => {
       const text = raw.trim();
       if (!text || text.length > MAX_MESSAGE_CHARS || busy || loadState !== "ready") return false;
-      // A user message that never reached the server (failed before streaming) is dropped, not duplicated.
-      const unsent = failure?.retry?.messageId;
-      if (unsent) setMessages((list) => list.filter((m) => m.id !== unsent));
-      submit(text);
+      enqueue({ id: generateId(), intent: "send", text });
       return true;
     },
-    [busy, loadState, failure, setMessages, submit],
+    [busy, loadState, enqueue],
   );
 
-  const retry = useCallback(() => {
-    if (!failure?.retry || busy) return;
-    const { text, messageId } = failure.retry;
-    const stillLast = messageId !== undefined && messages.at(-1)?.id === messageId;
-    submit(text, stillLast ? messageId : undefined);
-    focusComposer();
-  }, [failure, busy, messages, submit]);
-
-  const sendAgain = useCallback(() => {
-    if (!rateLimit || busy || rateLimit.until > Date.now()) return;
-    const { text } = rateLimit;
-    setRateLimit(null);
-    if (text) submit(text);
-    focusComposer();
-  }, [rateLimit, busy, submit]);
+  const held = saved.held.filter((h) => h.id !== inFlightId && !messages.some((m) => m.id === h.id));
+  /** Regenerate and edit act on the last stored turn: not while a reply streams or messages are held. */
+  const canRewrite =
+    loadState === "ready" && !busy && saved.held.length === 0 && messages.some((m) => m.role === "user");
 
   return {
     messages,
@@ -194,15 +205,29 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled, onMis
     busy,
     loadState,
     reload: loadHistory,
-    draft,
-    setDraft,
+    draft: saved.draft,
+    setDraft: useCallback((draft: string) => update((s) => ({ ...s, draft })), [update]),
     send,
     stop: () => {
       void stop();
       focusComposer();
     },
-    rateLimit,
-    sendAgain,
+    held,
+    wait: saved.wait,
+    mode,
+    removeHeld: queue.removeHeld,
+    toggleSendWhenReady: queue.toggleSendWhenReady,
+    sendNow: queue.sendNow,
+    canRewrite,
+    regenerate: () => {
+      if (canRewrite) enqueue({ id: generateId(), intent: "regenerate", text: "" });
+    },
+    edit: (raw: string): boolean => {
+      const text = raw.trim();
+      if (!canRewrite || !text || text.length > MAX_MESSAGE_CHARS) return false;
+      enqueue({ id: generateId(), intent: "edit", text });
+      return true;
+    },
     paywall,
     closePaywall: () => setPaywall(null),
     blocked,
@@ -211,8 +236,19 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled, onMis
       focusComposer();
     },
     failure,
-    retry,
+    retry: () => {
+      const again = failure?.retry;
+      if (!again || busy) return;
+      if (again === "regenerate") enqueue({ id: generateId(), intent: "regenerate", text: "" });
+      else {
+        setFailure(null);
+        setMode("draining");
+      }
+      focusComposer();
+    },
     dismissFailure: () => setFailure(null),
     incompleteIds,
+    announcement,
+    limitHint: limits.hint,
   };
 }

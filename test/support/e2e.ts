@@ -1,5 +1,5 @@
 // Playwright fixtures (a `next start` per worker with the spec's environment) and the chat page object.
-import { test as base, expect, type Page, type TestInfo } from "@playwright/test";
+import { type Browser, test as base, expect, type Page, type TestInfo } from "@playwright/test";
 import { type AppServer, startApp } from "./app-server";
 import { chatBody, newId } from "./chat-body";
 import { type RedisStack, startRedisStack } from "./redis";
@@ -141,9 +141,86 @@ export async function screenshotLooks(
   return files;
 }
 
+/** A browser context that reaches the app as one client address (our trusted proxy hop would set it). */
+export async function openChat(
+  browser: Browser,
+  appUrl: string,
+  ip: string,
+  options: Parameters<Browser["newContext"]>[0] = {},
+): Promise<ChatPage> {
+  const context = await browser.newContext({ ...options, extraHTTPHeaders: { "x-forwarded-for": ip } });
+  const page = await context.newPage();
+  await page.goto(appUrl);
+  const chat = new ChatPage(page);
+  await expect(chat.composer).toBeEditable();
+  return chat;
+}
+
+/** The per-minute refusal as the bubble says it: the seed's sentence, the seconds ticking. */
+export const PER_MINUTE_NOTICE = /^You're sending messages a bit fast — please wait ~(\d+)s$/;
+
 /** What a person does in the chat: type, send, wait for the reply. One place for the test ids involved. */
 export class ChatPage {
   constructor(readonly page: Page) {}
+
+  /** The 429 bubble, its sentence (with the ticking digits), and what it says will happen. */
+  get bubble() {
+    return this.page.getByTestId("rate-limit-bubble");
+  }
+  get notice() {
+    return this.page.getByTestId("rate-limit-notice");
+  }
+  get countdown() {
+    return this.page.getByTestId("countdown");
+  }
+  get autoSendPlan() {
+    return this.page.getByTestId("auto-send-plan");
+  }
+  /** Messages not sent yet, in the order they will go, and their texts. */
+  get held() {
+    return this.page.getByTestId("held-message");
+  }
+  get heldTexts() {
+    return this.held.getByTestId("held-text");
+  }
+  get sendWhenReady() {
+    return this.page.getByTestId("send-when-ready");
+  }
+  get sendNow() {
+    return this.page.getByTestId("send-now");
+  }
+  /** The one polite live region the chat announces refusals in. */
+  get announcer() {
+    return this.page.getByTestId("chat-announcer");
+  }
+  /** "2 messages left this minute" under the composer. */
+  get limitHint() {
+    return this.page.getByTestId("limit-hint");
+  }
+  get paywall() {
+    return this.page.getByTestId("paywall");
+  }
+
+  /** The seconds the per-minute bubble says to wait. */
+  async noticeSeconds(): Promise<number> {
+    const text = ((await this.notice.textContent()) ?? "").trim();
+    const match = PER_MINUTE_NOTICE.exec(text);
+    if (!match) throw new Error(`unexpected notice text: ${text}`);
+    return Number(match[1]);
+  }
+
+  /** Regenerates the last reply (its button on the last assistant message). */
+  async regenerate(): Promise<void> {
+    await this.lastReply.getByTestId("regenerate").click();
+  }
+
+  /** Edits the last user message in place and sends it. */
+  async editLast(text: string): Promise<void> {
+    await this.userMessages.last().getByTestId("edit-message").click();
+    const field = this.page.getByTestId("edit-input");
+    await field.fill(text);
+    await field.press("Enter");
+  }
 
   get composer() {
     return this.page.getByTestId("composer-input");
@@ -173,13 +250,15 @@ export class ChatPage {
   }
 
   /** The open conversation as the server stores it (the page's own cookies, so its owner). */
-  async storedMessages(): Promise<{ role: string; text: string }[]> {
-    const response = await this.page.request.get(`/api/conversations/${this.conversationId()}`);
+  async storedMessages(): Promise<{ id: string; role: string; text: string }[]> {
+    const url = new URL(`/api/conversations/${this.conversationId()}`, this.page.url());
+    const response = await this.page.request.get(url.toString());
     expect(response.status()).toBe(200);
     const body = (await response.json()) as {
-      messages: { role: string; parts: { type: string; text?: string }[] }[];
+      messages: { id: string; role: string; parts: { type: string; text?: string }[] }[];
     };
     return body.messages.map((m) => ({
+      id: m.id,
       role: m.role,
       text: m.parts.map((p) => (p.type === "text" ? (p.text ?? "") : "")).join(""),
     }));

@@ -1,0 +1,122 @@
+// One conversation's AI SDK Chat, sending one held message at a time (a send, an edit or a new answer), and
+// telling the session in plain events what became of it: admitted, refused before anything was stored, failed
+// on the way, or cut off.
+import { Chat } from "@ai-sdk/react";
+import type { ChatMessage } from "@/components/api";
+import type { HeldMessage } from "@/lib/chat-client/held-store";
+import {
+  type AnswerObserver,
+  classifyChatError,
+  createChatTransport,
+  describeChatError,
+  type FailureKind,
+} from "./transport";
+
+export type RefusalKind = Exclude<FailureKind, "retryable">;
+
+export interface ChatEvents {
+  /** Every answer's status and headers, admitted or refused (the limit hint reads them). */
+  observe: AnswerObserver;
+  /** The id of the held message on its way, or null once it has landed. */
+  flying: (id: string | null) => void;
+  /** The server has the message now: it saves the turn before the reply ends. */
+  admitted: (item: HeldMessage) => void;
+  /** Refused before anything was stored (429, 402, other 4xx); the transcript is back as it was. */
+  refused: (kind: RefusalKind, error: Error, item: HeldMessage | undefined) => void;
+  /**
+   * It failed: before reaching the server (network, 5xx; `retry` is the message, still held) or after, when
+   * the reply broke off (`retry` "regenerate": ask for a new answer to it).
+   */
+  failed: (message: string, retry: HeldMessage | "regenerate" | undefined) => void;
+  incomplete: (messageId: string) => void;
+  /** The request is over: `ok` false when it failed or was stopped. */
+  settled: (outcome: { ok: boolean; stopped: boolean }) => void;
+}
+
+export function createChatInstance(conversationId: string, events: ChatEvents) {
+  /** The message on its way, and the transcript before it, to put back if it is refused. */
+  let flight: { item: HeldMessage; before: ChatMessage[] } | null = null;
+  const land = () => {
+    const landed = flight;
+    flight = null;
+    events.flying(null);
+    return landed;
+  };
+  const { transport, progress } = createChatTransport((answer) => {
+    events.observe(answer);
+    if (answer.ok && flight) events.admitted(flight.item);
+  });
+
+  // Our own Chat instance so the callbacks read its live `messages`, not a possibly stale render snapshot.
+  const chat: Chat<ChatMessage> = new Chat<ChatMessage>({
+    id: conversationId,
+    transport,
+    onError: (error) => {
+      const landed = land();
+      const kind = classifyChatError(error);
+      if (kind === "retryable") {
+        if (progress.responded) {
+          // The server keeps the message and the partial reply.
+          const partial = chat.messages.at(-1);
+          if (partial?.role === "assistant") events.incomplete(partial.id);
+          events.failed(describeChatError(error, partial?.role === "assistant"), "regenerate");
+          return;
+        }
+        // Never reached the server: a send stays in view (with Retry); an edit or new answer shows as held.
+        if (landed && landed.item.intent !== "send") chat.messages = landed.before;
+        events.failed(describeChatError(error, false), landed?.item);
+        return;
+      }
+      // Refused before streaming: the server stored nothing, so the transcript goes back to what it was.
+      if (landed) chat.messages = landed.before.filter((m) => m.id !== landed.item.id);
+      events.refused(kind, error, landed?.item);
+    },
+    onFinish: ({ message, isAbort, isError }) => {
+      const landed = land();
+      if (isAbort && landed && !progress.responded) {
+        // Stopped before the server answered: back to the held list, where Send now or Remove decide.
+        chat.messages = landed.before.filter((m) => m.id !== landed.item.id);
+      }
+      const pushed = message.role === "assistant" && chat.messages.some((m) => m.id === message.id);
+      if (isAbort && pushed) events.incomplete(message.id);
+      const unfinished = message.parts.some((part) => part.type === "text" && part.state === "streaming");
+      const ok = !isAbort && !isError;
+      if (ok && pushed && unfinished) {
+        // The stream closed in the middle of a text part (no text-end/finish): treat it as cut off.
+        events.incomplete(message.id);
+        events.failed(describeChatError(null, true), "regenerate");
+      }
+      events.settled({ ok, stopped: isAbort });
+    },
+  });
+
+  /** Sends one held message; false while another is on its way. */
+  const send = (item: HeldMessage): boolean => {
+    if (flight) return false;
+    const before = chat.messages;
+    flight = { item, before };
+    events.flying(item.id);
+    // A copy left in view by a failed attempt is replaced, not duplicated.
+    const rest = before.filter((m) => m.id !== item.id);
+    const parts = [{ type: "text" as const, text: item.text }];
+    if (item.intent === "regenerate") {
+      chat.messages = rest;
+      void chat.regenerate();
+    } else if (item.intent === "edit") {
+      chat.messages = rest.slice(
+        0,
+        Math.max(
+          0,
+          rest.findLastIndex((m) => m.role === "user"),
+        ),
+      );
+      void chat.sendMessage({ id: item.id, role: "user", parts }, { body: { intent: "edit" } });
+    } else {
+      chat.messages = rest;
+      void chat.sendMessage({ id: item.id, role: "user", parts });
+    }
+    return true;
+  };
+
+  return { chat, send, sending: () => flight !== null };
+}

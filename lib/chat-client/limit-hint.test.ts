@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import type { Limits } from "../wire/types";
+import {
+  type LayerView,
+  layersFromLimits,
+  limitHint,
+  observeAnswer,
+  parseRateLimitHeaders,
+  rollLayer,
+} from "./limit-hint";
+
+const now = Date.UTC(2026, 10, 30, 14, 0, 20);
+const limits: Limits = {
+  plan: "guest",
+  layers: [
+    {
+      name: "min",
+      scope: "user",
+      limit: 5,
+      remaining: 5,
+      resets_at: "2026-11-30T14:01:00.000Z",
+      window_seconds: 60,
+    },
+    {
+      name: "hour",
+      scope: "user",
+      limit: 60,
+      remaining: 57,
+      resets_at: "2026-11-30T15:00:00.000Z",
+      window_seconds: 3600,
+    },
+    {
+      name: "ip-min",
+      scope: "ip",
+      limit: 30,
+      remaining: 30,
+      resets_at: "2026-11-30T14:01:00.000Z",
+      window_seconds: 60,
+    },
+  ],
+};
+
+describe("parseRateLimitHeaders", () => {
+  it("reads the tightest layer and the policy", () => {
+    const fields = parseRateLimitHeaders(
+      '"min";r=2;t=41',
+      '"min";q=5;w=60, "hour";q=60;w=3600, "ip-min";q=30;w=60',
+    );
+    expect(fields?.name).toBe("min");
+    expect(fields?.remaining).toBe(2);
+    expect(fields?.resetSeconds).toBe(41);
+    expect(fields?.policy.get("hour")).toEqual({ limit: 60, windowSeconds: 3600 });
+  });
+  it("gives null for absent, malformed or unknown fields rather than a wrong hint", () => {
+    expect(parseRateLimitHeaders(null, null)).toBeNull();
+    expect(parseRateLimitHeaders("limit=5, remaining=2", null)).toBeNull();
+    expect(parseRateLimitHeaders('"day";r=1;t=5', null)).toBeNull();
+    expect(parseRateLimitHeaders('"min";r=1', null)).toBeNull();
+  });
+});
+
+describe("limitHint", () => {
+  it("is quiet while plenty remain", () => {
+    expect(limitHint(layersFromLimits(limits), now)).toBeNull();
+  });
+
+  it("says '2 messages left this minute' from the headers of a reply, and counts every layer once", () => {
+    const fields = parseRateLimitHeaders('"min";r=2;t=40', '"min";q=5;w=60, "hour";q=60;w=3600');
+    if (!fields) throw new Error("unparsed");
+    const layers = observeAnswer(layersFromLimits(limits), fields, true, now);
+    expect(limitHint(layers, now)?.text).toBe("2 messages left this minute");
+    expect(layers.find((l) => l.name === "hour")?.remaining).toBe(56);
+    expect(layers.find((l) => l.name === "ip-min")?.remaining).toBe(29);
+    // One message later; then the window ends and the hint goes.
+    const next = observeAnswer(layers, { ...fields, remaining: 1, resetSeconds: 30 }, true, now + 10_000);
+    expect(limitHint(next, now + 10_000)?.text).toBe("1 message left this minute");
+    expect(limitHint(next, now + 41_000)).toBeNull();
+  });
+
+  it("names the hour and the network, and 'No messages' at zero", () => {
+    const layers: LayerView[] = [
+      { name: "min", limit: 5, remaining: 2, resetsAt: now + 40_000, windowSeconds: 60 },
+      { name: "hour", limit: 60, remaining: 1, resetsAt: now + 2_000_000, windowSeconds: 3600 },
+    ];
+    expect(limitHint(layers, now)?.text).toBe("1 message left this hour");
+    const network: LayerView[] = [
+      { name: "ip-min", limit: 30, remaining: 0, resetsAt: now + 5000, windowSeconds: 60 },
+    ];
+    expect(limitHint(network, now)).toEqual({
+      text: "No messages left this minute from your network",
+      layer: "ip-min",
+      until: now + 5000,
+    });
+  });
+
+  it("on a tie, the layer that frees later is the one named", () => {
+    const layers: LayerView[] = [
+      { name: "min", limit: 5, remaining: 2, resetsAt: now + 40_000, windowSeconds: 60 },
+      { name: "hour", limit: 60, remaining: 2, resetsAt: now + 2_000_000, windowSeconds: 3600 },
+    ];
+    expect(limitHint(layers, now)?.layer).toBe("hour");
+  });
+
+  it("ignores layers that are off", () => {
+    expect(
+      limitHint([{ name: "min", limit: 0, remaining: 0, resetsAt: now + 1, windowSeconds: 60 }], now),
+    ).toBeNull();
+  });
+});
+
+describe("rollLayer", () => {
+  it("starts a window that ended afresh, aligned to the windows", () => {
+    const layer: LayerView = { name: "min", limit: 5, remaining: 0, resetsAt: now, windowSeconds: 60 };
+    expect(rollLayer(layer, now - 1)).toBe(layer);
+    expect(rollLayer(layer, now + 130_000)).toEqual({ ...layer, remaining: 5, resetsAt: now + 180_000 });
+  });
+});

@@ -1,0 +1,135 @@
+// "2 messages left this minute": what the caller has left in each layer, from GET /api/limits and the
+// RateLimit / RateLimit-Policy headers of every chat answer, and the quiet hint shown when little is left.
+import { parseList } from "structured-headers";
+import type { Limits, RateLimitLayerName } from "../wire/types";
+import { messagesCount } from "./time-words";
+
+/** One layer as this browser last knew it. */
+export interface LayerView {
+  name: RateLimitLayerName;
+  limit: number;
+  remaining: number;
+  /** Epoch ms when the current window ends. */
+  resetsAt: number;
+  windowSeconds: number;
+}
+
+/** The hint appears when a layer has this many messages left, or fewer. */
+export const HINT_FROM_REMAINING = 2;
+
+const LAYER_NAMES: readonly string[] = ["min", "hour", "ip-min"];
+const isLayerName = (name: unknown): name is RateLimitLayerName =>
+  typeof name === "string" && LAYER_NAMES.includes(name);
+
+export function layersFromLimits(limits: Limits): LayerView[] {
+  return limits.layers.flatMap((layer) => {
+    const resetsAt = Date.parse(layer.resets_at);
+    if (!isLayerName(layer.name) || !Number.isFinite(resetsAt)) return [];
+    return [
+      {
+        name: layer.name,
+        limit: layer.limit,
+        remaining: layer.remaining,
+        resetsAt,
+        windowSeconds: layer.window_seconds,
+      },
+    ];
+  });
+}
+
+/** Parsed `RateLimit: "min";r=2;t=41` — the layer closest to refusing — and the policy's limits and windows. */
+export interface RateLimitFields {
+  name: RateLimitLayerName;
+  remaining: number;
+  resetSeconds: number;
+  policy: Map<RateLimitLayerName, { limit: number; windowSeconds: number }>;
+}
+
+/** Reads the draft-ietf-httpapi-ratelimit-headers fields; null when absent or malformed. */
+export function parseRateLimitHeaders(
+  rateLimit: string | null,
+  policy: string | null,
+): RateLimitFields | null {
+  if (!rateLimit) return null;
+  try {
+    const [first] = parseList(rateLimit);
+    if (!first || Array.isArray(first[0])) return null;
+    const [name, params] = first as [unknown, Map<string, unknown>];
+    const remaining = params.get("r");
+    const reset = params.get("t");
+    if (!isLayerName(name) || typeof remaining !== "number" || typeof reset !== "number") return null;
+    const policies: RateLimitFields["policy"] = new Map();
+    for (const member of policy ? parseList(policy) : []) {
+      const [item, itemParams] = member as [unknown, Map<string, unknown>];
+      const q = itemParams.get("q");
+      const w = itemParams.get("w");
+      if (isLayerName(item) && typeof q === "number" && typeof w === "number")
+        policies.set(item, { limit: q, windowSeconds: w });
+    }
+    return { name, remaining, resetSeconds: reset, policy: policies };
+  } catch {
+    return null; // a proxy's or an older server's header: no hint rather than a wrong one
+  }
+}
+
+/** A layer whose window has ended starts again full (windows are fixed and back to back). */
+export function rollLayer(layer: LayerView, now: number): LayerView {
+  if (now < layer.resetsAt) return layer;
+  const windowMs = Math.max(1, layer.windowSeconds) * 1000;
+  const windows = Math.floor((now - layer.resetsAt) / windowMs) + 1;
+  return { ...layer, remaining: layer.limit, resetsAt: layer.resetsAt + windows * windowMs };
+}
+
+/**
+ * Folds one chat answer's headers into what we know. The header names only the tightest layer, exactly;
+ * an admitted message also counted once against every other layer, so they lose one each (on the per-IP
+ * layer others on the network may have spent more: the next answer or /api/limits corrects it).
+ */
+export function observeAnswer(
+  layers: LayerView[],
+  fields: RateLimitFields,
+  admitted: boolean,
+  now: number,
+): LayerView[] {
+  const known = new Map(layers.map((layer) => [layer.name, rollLayer(layer, now)]));
+  if (admitted) {
+    for (const [name, layer] of known)
+      if (name !== fields.name) known.set(name, { ...layer, remaining: Math.max(0, layer.remaining - 1) });
+  }
+  const policy = fields.policy.get(fields.name);
+  const previous = known.get(fields.name);
+  const limit = policy?.limit ?? previous?.limit ?? fields.remaining;
+  known.set(fields.name, {
+    name: fields.name,
+    limit,
+    remaining: fields.remaining,
+    resetsAt: now + fields.resetSeconds * 1000,
+    windowSeconds: policy?.windowSeconds ?? previous?.windowSeconds ?? fields.resetSeconds,
+  });
+  return [...known.values()];
+}
+
+const WINDOW_WORDS: Record<RateLimitLayerName, string> = {
+  min: "this minute",
+  hour: "this hour",
+  "ip-min": "this minute from your network",
+};
+
+export interface LimitHint {
+  text: string;
+  layer: RateLimitLayerName;
+  /** Epoch ms when this hint stops being true (its window ends). */
+  until: number;
+}
+
+/** The quiet hint for the layer with the fewest messages left, when that is 2 or fewer; else null. */
+export function limitHint(layers: LayerView[], now: number): LimitHint | null {
+  const tight = layers
+    .map((layer) => rollLayer(layer, now))
+    .filter((layer) => layer.limit > 0 && layer.remaining <= HINT_FROM_REMAINING)
+    // Fewest left first; on a tie the one that frees later is the one that binds.
+    .sort((a, b) => a.remaining - b.remaining || b.resetsAt - a.resetsAt)[0];
+  if (!tight) return null;
+  const left = tight.remaining === 0 ? "No messages" : messagesCount(tight.remaining);
+  return { text: `${left} left ${WINDOW_WORDS[tight.name]}`, layer: tight.name, until: tight.resetsAt };
+}

@@ -1,0 +1,140 @@
+// A 429 in a person's words: which limit, how long, until when — from the body's fields, never from guesses.
+import type { RateLimitLayerName, RateLimitScope } from "../wire/types";
+import { clockTime, messagesCount, relativeWait, SECONDS_UP_TO, secondsLeft, shortWait } from "./time-words";
+
+/** What a 429 said, with the end of the wait on this device's clock (the server's may differ). */
+export interface Refusal {
+  scope: RateLimitScope;
+  /** The layer that refused (absent for concurrency, or from an older server). */
+  layer: RateLimitLayerName | null;
+  limit: number;
+  windowSeconds: number;
+  /** The whole wait, in seconds, as the answer gave it: it picks the sentence's form for the whole countdown. */
+  waitSeconds: number;
+  /** Epoch ms (this device's clock) when sending is possible again. */
+  until: number;
+}
+
+const SCOPES: readonly string[] = ["user", "ip", "concurrency"];
+const LAYERS: readonly string[] = ["min", "hour", "ip-min"];
+const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
+
+/**
+ * Reads a 429 body defensively (a proxy's 429 has none of these fields). The wait is taken from
+ * `retry_after_seconds` (or the Retry-After header) counted from when the answer arrived, not from
+ * `resets_at`: a device whose clock is off would otherwise show a wrong countdown.
+ */
+export function refusalFromBody(body: unknown, retryAfterSeconds: number | undefined, now: number): Refusal {
+  const fields: Record<string, unknown> = body && typeof body === "object" ? (body as never) : {};
+  const retry = Math.max(1, Math.ceil(num(fields.retry_after_seconds) || retryAfterSeconds || 1));
+  const scope = typeof fields.scope === "string" && SCOPES.includes(fields.scope) ? fields.scope : "user";
+  const layer = typeof fields.layer === "string" && LAYERS.includes(fields.layer) ? fields.layer : null;
+  return {
+    scope: scope as RateLimitScope,
+    layer: layer as RateLimitLayerName | null,
+    limit: num(fields.limit),
+    windowSeconds: num(fields.window_seconds),
+    waitSeconds: retry,
+    until: now + retry * 1000,
+  };
+}
+
+/** The visible sentence: `ticking` is the part that changes as time passes, rendered outside live regions. */
+export interface RefusalSentence {
+  before: string;
+  ticking: string;
+  after: string;
+}
+
+/** Why it was refused, without the wait: "You're sending messages a bit fast". */
+function reason(refusal: Refusal): string {
+  if (refusal.scope === "concurrency") {
+    const replies = refusal.limit === 1 ? "a reply" : `${refusal.limit || "a few"} replies`;
+    return `Wait for a reply to finish — you can have ${replies} in progress at once`;
+  }
+  switch (refusal.layer) {
+    case "min":
+      return "You're sending messages a bit fast";
+    case "hour":
+      return `You've reached the hourly limit of ${messagesCount(refusal.limit)}`;
+    case "ip-min":
+      return "Too many messages from your network right now";
+    default:
+      return "You've reached a message limit";
+  }
+}
+
+/**
+ * The bubble's sentence at `now`. Short waits keep the seed's form ("— please wait ~42s"); longer ones say
+ * when it frees in the person's clock and how long that is ("— you can send again at 14:32 (in ~23 minutes)").
+ */
+export function refusalSentence(
+  refusal: Refusal,
+  now: number,
+  locale?: string | string[],
+  timeZone?: string,
+): RefusalSentence {
+  const left = secondsLeft(refusal.until, now);
+  const why = reason(refusal);
+  if (left === 0) return { before: `${why} — you can send again now`, ticking: "", after: "" };
+  if (refusal.scope === "concurrency")
+    return { before: `${why}. Try again in `, ticking: shortWait(left), after: "" };
+  if (isShortWait(refusal)) {
+    return { before: `${why} — please wait `, ticking: shortWait(left), after: "" };
+  }
+  return {
+    before: `${why} — you can send again at ${clockTime(refusal.until, now, locale, timeZone)} `,
+    ticking: `(${relativeWait(left)})`,
+    after: "",
+  };
+}
+
+/**
+ * Said in seconds: waits under 90 s, and every per-minute refusal (the seed's sentence). Chosen from the whole
+ * wait, so the sentence never changes form while the last 90 seconds tick by.
+ */
+function isShortWait(refusal: Refusal): boolean {
+  const perMinute = refusal.layer === "min" || refusal.layer === "ip-min";
+  return refusal.waitSeconds < SECONDS_UP_TO || (perMinute && refusal.windowSeconds <= SECONDS_UP_TO);
+}
+
+/** Said once when the refusal appears: what happened, that nothing is lost, and how long. */
+export function refusalAnnouncement(
+  refusal: Refusal,
+  held: number,
+  now: number,
+  locale?: string | string[],
+  timeZone?: string,
+): string {
+  const left = secondsLeft(refusal.until, now);
+  const kept = held === 1 ? "Your message is held, not sent." : `${messagesCount(held)} are held, not sent.`;
+  const when = isShortWait(refusal)
+    ? `You can send again ${relativeWait(left, "about ")}.`
+    : `You can send again at ${clockTime(refusal.until, now, locale, timeZone)}, ${relativeWait(left, "about ")}.`;
+  return `${reason(refusal)}. ${held > 0 ? `${kept} ` : ""}${when}`;
+}
+
+/** Said once when the wait is over. */
+export function waitOverAnnouncement(held: number, sendingAutomatically: boolean): string {
+  if (held === 0) return "You can send messages again.";
+  if (sendingAutomatically)
+    return `You can send again: sending ${held === 1 ? "your held message" : `${messagesCount(held)}`} now.`;
+  return `You can send again. ${held === 1 ? "1 message is" : `${messagesCount(held)} are`} still held: use Send now to send ${held === 1 ? "it" : "them"}.`;
+}
+
+/**
+ * What the armed "Send when ready" will do, in the countdown's words: "2 held messages will be sent at
+ * 14:32" / "…when the wait ends".
+ */
+export function autoSendPlan(
+  held: number,
+  refusal: Refusal | null,
+  now: number,
+  locale?: string | string[],
+): string {
+  const what = held === 1 ? "Your held message" : `${messagesCount(held)}`;
+  const verb = held === 1 ? "will be sent" : "will be sent in order";
+  if (!refusal || secondsLeft(refusal.until, now) === 0) return `${what} ${verb} now.`;
+  if (isShortWait(refusal)) return `${what} ${verb} as soon as the wait ends.`;
+  return `${what} ${verb} at ${clockTime(refusal.until, now, locale)}.`;
+}
