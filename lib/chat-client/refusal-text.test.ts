@@ -14,6 +14,24 @@ const text = (refusal: Refusal, at = now) => {
   return `${s.before}${s.ticking}${s.after}`;
 };
 
+/** A per-minute refusal with 42 s to wait, and an hourly one with 23 minutes, both at `now`. */
+const minute: Refusal = {
+  scope: "user",
+  layer: "min",
+  limit: 5,
+  windowSeconds: 60,
+  waitSeconds: 42,
+  until: now + 42_000,
+};
+const hour: Refusal = {
+  scope: "user",
+  layer: "hour",
+  limit: 60,
+  windowSeconds: 3600,
+  waitSeconds: 23 * 60,
+  until: now + 23 * 60_000,
+};
+
 describe("refusalFromBody", () => {
   it("reads the 429 body and counts the wait from when it arrived", () => {
     const refusal = refusalFromBody(
@@ -52,23 +70,6 @@ describe("refusalFromBody", () => {
 });
 
 describe("refusalSentence", () => {
-  const minute: Refusal = {
-    scope: "user",
-    layer: "min",
-    limit: 5,
-    windowSeconds: 60,
-    waitSeconds: 42,
-    until: now + 42_000,
-  };
-  const hour: Refusal = {
-    scope: "user",
-    layer: "hour",
-    limit: 60,
-    windowSeconds: 3600,
-    waitSeconds: 23 * 60,
-    until: now + 23 * 60_000,
-  };
-
   it("keeps the seed's per-minute sentence in seconds, the digits apart", () => {
     const s = refusalSentence(minute, now, "en-GB", "UTC");
     expect(s).toEqual({
@@ -122,26 +123,10 @@ describe("refusalSentence", () => {
 });
 
 describe("announcements", () => {
-  const minute: Refusal = {
-    scope: "user",
-    layer: "min",
-    limit: 5,
-    windowSeconds: 60,
-    waitSeconds: 42,
-    until: now + 42_000,
-  };
   it("say what happened, that the text is kept, and how long — in words, not '~'", () => {
     expect(refusalAnnouncement(minute, 1, now, "en-GB", "UTC")).toBe(
       "You're sending messages a bit fast. Your message is held, not sent. You can send again in about 42 seconds.",
     );
-    const hour: Refusal = {
-      ...minute,
-      layer: "hour",
-      limit: 60,
-      windowSeconds: 3600,
-      waitSeconds: 1380,
-      until: now + 1_380_000,
-    };
     expect(refusalAnnouncement(hour, 3, now, "en-GB", "UTC")).toBe(
       "You've reached the hourly limit of 60 messages. 3 messages are held, not sent. You can send again at 14:32, in about 23 minutes.",
     );
