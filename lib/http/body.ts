@@ -58,6 +58,33 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   }
 }
 
+/**
+ * Reads and throws away what is left of a request body, for at most `ms` and `maxBytes`: true when it ended in
+ * time (the connection can be kept alive for the client's next request), false for a body that drips or floods.
+ */
+export async function discardBody(request: Request, maxBytes: number, ms: number): Promise<boolean> {
+  if (!request.body || request.bodyUsed) return true;
+  const reader = request.body.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), ms);
+  });
+  try {
+    for (let received = 0; received <= maxBytes; ) {
+      const next = await Promise.race([reader.read(), late]);
+      if (next === "late") return false;
+      if (next.done) return true;
+      received += next.value.byteLength;
+    }
+    return false;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+    reader.cancel().catch(() => {});
+  }
+}
+
 /** Validates with zod and reports the first problem as a 400 naming the field. */
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);

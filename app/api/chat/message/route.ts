@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import { admit, refuseFromCache } from "@/lib/admission";
 import { streamChatReply } from "@/lib/chat/reply";
-import { parseWith, readJsonBody } from "@/lib/http/body";
+import { discardBody, parseWith, readJsonBody } from "@/lib/http/body";
 import { ApiError, errorToResponse } from "@/lib/http/errors";
 import { assertDeclaredSize, assertJsonBody, assertSameOrigin } from "@/lib/http/guards";
 import { GUEST_COOKIE, guestCookieOptions, mintGuestSession } from "@/lib/identity/guest";
@@ -13,6 +13,8 @@ import { chatRequestSchema } from "@/lib/wire/schemas";
 export const dynamic = "force-dynamic";
 // Vercel: long enough for a slow model to finish a reply.
 export const maxDuration = 60;
+/** How long a refused caller's body may take to arrive before its connection is closed instead. */
+const UNREAD_BODY_GRACE_MS = 1_000;
 
 export async function POST(request: Request): Promise<Response> {
   let unreadBody = true;
@@ -39,11 +41,14 @@ export async function POST(request: Request): Promise<Response> {
     return withCookie;
   } catch (error) {
     const response = errorToResponse(error);
-    // A limited or cross-site caller refused before its body was read: close the connection rather than
-    // read a body that may drip in for minutes (until Node's request timeout). Not for an honest mistake
-    // (413, 415): a client still uploading would see a reset instead of the JSON answer.
+    // A limited or cross-site caller refused before its body was read: its body is read and dropped if it
+    // arrives at once (the connection stays alive for its next request), else the connection is closed
+    // rather than held while a body drips in for minutes (until Node's request timeout). Not for an honest
+    // mistake (413, 415): a client still uploading would see a reset instead of the JSON answer.
     if (unreadBody && error instanceof ApiError && (error.status === 429 || error.status === 403)) {
-      response.headers.set("Connection", "close");
+      if (!(await discardBody(request, MAX_CHAT_BODY_BYTES, UNREAD_BODY_GRACE_MS))) {
+        response.headers.set("Connection", "close");
+      }
     }
     return response;
   }
