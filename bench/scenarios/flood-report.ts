@@ -43,10 +43,10 @@ export function floodLines(fl: FloodResult): string[] {
     `${f0(fl.ips)} of ${f0(fl.requested)} distinct client IPs (\`x-forwarded-for\` over 198.18.0.0/15), one \`POST ` +
       `/api/chat/message\` each, ${fl.connections} connections, in ${f0(fl.seconds)} s (${f0(fl.rps)} req/s, other load ` +
       `${pct(fl.foreignCpu)}). Every ${fl.chatEvery === 1 ? "request" : `${fl.chatEvery}th request`} is a full chat ` +
-      "message (limiter → credits check → stream slot → reply → usage recorded → conversation stored)" +
+      "message (the admission step: limits, reply lease, credits, claim → reply → settle: usage and messages saved)" +
       (fl.chatEvery === 1
         ? "."
-        : "; the others send `{}`, which passes the limiter (all three layers count it) and gets 400 from validation."),
+        : "; the others send `{}`, refused by validation (400) before anything is counted, so windows are held for the full messages only."),
     "Limits at their defaults (5/min, 60/h, 30/min per IP), `CHAT_MAX_CONCURRENT_STREAMS=2`, " +
       `\`CHAT_DAILY_TOKEN_BUDGET=100000\`, in-memory store. Responses: ${statuses(fl)}.`,
     "",
