@@ -57,7 +57,8 @@ export async function admit(input: AdmissionInput): Promise<Admitted> {
   if (!result.admitted) {
     // Only a refusal that answers with a rate layer is cached: a blocked caller whose window is also full
     // must keep getting its 403 (and be counted as blocked), never a cached 429.
-    if (refusedScope(result.refusals) === "user" || refusedScope(result.refusals) === "ip") {
+    const scope = refusedScope(result.refusals);
+    if (scope === "user" || scope === "ip") {
       for (const refusal of result.refusals) {
         if (refusal.reason === "rate") admission.refusals.remember(refusal.state, result.layers, now);
       }
