@@ -54,8 +54,9 @@ ${wrap(run)}
 
 **Scenarios** (every server: the offline model streams with \`OFFLINE_MODEL_DELAY_MS=0\`;
 \`RATE_LIMIT_FAIL_MODE=closed\`, so a limiter timeout would show up as a 503, never as a silently unlimited request;
-\`RATE_LIMIT_TIMEOUT_MS=5000\`, because the default 500 ms can trip under CPU starvation here, and a tripped store
-circuit on the limits-OFF server never closes again, which would quietly turn that server into one without Redis):
+\`RATE_LIMIT_TIMEOUT_MS=5000\`, a deadline well past any store answer here, so every number measures the shared
+store and none the local fallback — the default 500 ms deadline discounts event-loop lag and holds under the
+\`limits-under-load\` e2e flood, but a bench run should not depend on it):
 ${scenarios.map((s) => `- ${s.about}`).join("\n")}
 
 **Caveats:** 2 cores shared by autocannon, up to three \`next start\` processes, redis-server and the REST
