@@ -147,6 +147,12 @@ test("keyboard only: look a key up, block it and lift the block", async ({ brows
   await admin.keyboard.type("user:dev-keyboard-target");
   await admin.keyboard.press("Enter");
   await expect(admin.getByTestId("key-card")).toContainText("user:dev-keyboard-target");
+  // The card's refresh after the block is slowed, as on a loaded server (where this test once failed): the
+  // confirmation must wait for the fresh card, or the next Tabs would miss the Unblock button not yet shown.
+  await admin.route("**/api/admin/limits?*", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await route.continue();
+  });
   await admin.getByTestId("block-reason").focus();
   await admin.keyboard.type("testing the keyboard");
   await admin.keyboard.press("Enter");

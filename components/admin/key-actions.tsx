@@ -16,9 +16,9 @@ const DURATIONS: [seconds: number, label: string][] = [
 
 type Props = {
   limits: AdminLimits;
-  /** A change was made: `message` says what, for the confirmation. */
-  onDone: (message: string) => void;
-  onFailed: (message: string) => void;
+  /** A change was made: `message` says what, for the confirmation. The action stays pending until it settles. */
+  onDone: (message: string) => Promise<void>;
+  onFailed: (message: string) => Promise<void>;
 };
 
 export function KeyActions({ limits, onDone, onFailed }: Props) {
@@ -30,9 +30,11 @@ export function KeyActions({ limits, onDone, onFailed }: Props) {
   const run = async (action: "reset" | "block" | "unblock", work: () => Promise<string>) => {
     setPending(action);
     try {
-      onDone(await work());
-    } catch (error) {
-      onFailed(failureText(error));
+      const outcome = await work().then(
+        (text) => ({ ok: true, text }),
+        (error: unknown) => ({ ok: false, text: failureText(error) }),
+      );
+      await (outcome.ok ? onDone : onFailed)(outcome.text);
     } finally {
       setPending(null);
     }
@@ -45,8 +47,10 @@ export function KeyActions({ limits, onDone, onFailed }: Props) {
     });
   const block = (event: FormEvent) => {
     event.preventDefault();
-    if (!reason.trim())
-      return onFailed("Give a reason for the block: the audit log keeps it, and the caller sees it.");
+    if (!reason.trim()) {
+      void onFailed("Give a reason for the block: the audit log keeps it, and the caller sees it.");
+      return;
+    }
     void run("block", async () => {
       const created = await adminApi.block(key, seconds, reason.trim());
       setReason("");

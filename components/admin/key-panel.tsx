@@ -27,40 +27,54 @@ export function KeyPanel({ picked, onChanged }: Props) {
   const okRef = useRef<HTMLParagraphElement>(null);
   const errorRef = useRef<HTMLParagraphElement>(null);
 
-  const lookUp = useCallback(async (key: string) => {
+  /** Shows `key`'s card; on failure clears it and answers why (null when it worked). */
+  const lookUp = useCallback(async (key: string): Promise<string | null> => {
     setPending(true);
     try {
       setLimits(await adminApi.lookUp(key));
-      return true;
+      return null;
     } catch (error) {
       setLimits(null);
-      setOutcome({ ok: false, text: failureText(error) });
-      return false;
+      return failureText(error);
     } finally {
       setPending(false);
     }
   }, []);
 
+  const show = useCallback(
+    async (key: string) => {
+      const failure = await lookUp(key);
+      if (failure) setOutcome({ ok: false, text: failure });
+    },
+    [lookUp],
+  );
+
   useEffect(() => {
     if (!picked) return;
     setInput(picked.key);
     setOutcome(null);
-    void lookUp(picked.key);
-  }, [picked, lookUp]);
+    void show(picked.key);
+  }, [picked, show]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setOutcome(null);
-    if (input.trim()) void lookUp(input.trim());
+    if (input.trim()) void show(input.trim());
   };
 
-  // After a change: say what happened (focus moves there, as the button pressed may be gone), show the key anew.
-  const report = (ok: boolean, text: string) => {
-    setOutcome({ ok, text });
-    window.requestAnimationFrame(() => (ok ? okRef : errorRef).current?.focus());
-    if (!ok || !limits) return;
-    onChanged();
-    void lookUp(limits.key);
+  // After a change: show the key anew first, then say what happened and move focus there (the button pressed
+  // may be gone). Confirming only once the card is fresh means the next Tab reaches the buttons that now apply
+  // (Unblock after a block): the console failed a keyboard test once when the card lagged the confirmation.
+  const report = async (ok: boolean, text: string) => {
+    let failure: string | null = null;
+    if (ok && limits) {
+      onChanged();
+      failure = await lookUp(limits.key);
+    }
+    setOutcome(
+      failure ? { ok: false, text: `${text} Showing the key again failed: ${failure}` } : { ok, text },
+    );
+    window.requestAnimationFrame(() => (ok && !failure ? okRef : errorRef).current?.focus());
   };
 
   return (

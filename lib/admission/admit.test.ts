@@ -12,6 +12,7 @@ import {
 } from "@/test/support/app";
 import { type RedisStack, startRedisStack } from "@/test/support/redis";
 import { roomInWindow } from "@/test/support/windows";
+import { windowKey } from "../ratelimit/layers";
 import { reportStoreSuccess } from "../resilience/store-health";
 import { services } from "../services";
 import { admissionKeys } from "./budget";
@@ -80,6 +81,9 @@ describe("admission while Redis fails", () => {
       CHAT_MAX_CONCURRENT_STREAMS: "2",
     });
     const user = `late-${newId()}`;
+    // The window is read back below: the send and the read must fall in the same minute (CI failed once here).
+    await roomInWindow(60, 15_000);
+    const sentAt = Date.now();
     stack.pauseRedis();
     try {
       expect(await send({ bearer: await userToken(user) })).toBe(200);
@@ -91,6 +95,7 @@ describe("admission while Redis fails", () => {
     const leases = admissionKeys.leases(userKeyOf(user));
     await expect.poll(() => redis.zcard(leases), { timeout: 5_000 }).toBe(0);
     // The late admission did count in the windows: the message was answered.
-    expect(await redis.get(`rl:chat:min:${userKeyOf(user)}:${Math.floor(Date.now() / 60_000)}`)).toBe(1);
+    const layer = services().admission.layers.userMinute;
+    expect(await redis.get(windowKey({ layer, identifier: userKeyOf(user) }, sentAt))).toBe(1);
   });
 });
