@@ -28,23 +28,25 @@ test("while a reply streams, the caret sits at the end of its last line of text,
   const caret = chat.lastReply.locator(".caret");
   await expect(caret).toHaveCount(1);
   const samples: { parent: string; sameLine: boolean }[] = [];
-  for (let i = 0; i < 30 && (await caret.count()) === 1; i++) {
-    const sample = await caret
-      .evaluate((el) => {
-        if (!el.isConnected) return null; // replaced by a newer render between finding and reading it
-        const previous = el.previousSibling;
-        const range = document.createRange();
-        if (previous) range.selectNodeContents(previous);
-        const last = previous ? [...range.getClientRects()].at(-1) : undefined;
-        const box = el.getBoundingClientRect();
-        return {
-          parent: el.parentElement?.tagName ?? "",
-          // The caret's box overlaps the last line of text: it follows the words instead of starting a line.
-          sameLine: last ? box.top < last.bottom && box.bottom > last.top : true,
-        };
-      })
-      .catch(() => null); // the reply may finish between count() and evaluate()
-    if (sample) samples.push(sample);
+  for (let i = 0; i < 30; i++) {
+    // evaluateAll reads whatever is there without waiting: once the reply ends there is no caret to wait for
+    // (a waiting `evaluate` here sat out the whole test timeout when the reply ended between two reads).
+    const sample = await caret.evaluateAll((carets) => {
+      const el = carets[0];
+      if (!el) return null;
+      const previous = el.previousSibling;
+      const range = document.createRange();
+      if (previous) range.selectNodeContents(previous);
+      const last = previous ? [...range.getClientRects()].at(-1) : undefined;
+      const box = el.getBoundingClientRect();
+      return {
+        parent: el.parentElement?.tagName ?? "",
+        // The caret's box overlaps the last line of text: it follows the words instead of starting a line.
+        sameLine: last ? box.top < last.bottom && box.bottom > last.top : true,
+      };
+    });
+    if (!sample) break; // the reply has ended
+    samples.push(sample);
     await page.waitForTimeout(100);
   }
   expect(samples.length).toBeGreaterThan(10);
