@@ -127,11 +127,16 @@ export async function settle(proxy: StoreProxy, quietMs = 400, maxMs = 10_000): 
   return false;
 }
 
-/** Calls grouped by shape, e.g. "/pipeline [EVALSHA, EVALSHA]" → how many. */
+/** A call's shape: its path and its commands, e.g. "/pipeline [EVALSHA, EVALSHA]". */
+export function shapeOf(call: Pick<RestCall, "path" | "commands">): string {
+  return `${call.path} [${call.commands.join(", ")}]`;
+}
+
+/** Calls grouped by shape (`shapeOf`) → how many. */
 export function shapes(calls: RestCall[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const c of calls) {
-    const key = `${c.path} [${c.commands.join(", ")}]`;
+    const key = shapeOf(c);
     out[key] = (out[key] ?? 0) + 1;
   }
   return out;

@@ -1,25 +1,16 @@
 // The empty state's suggested prompts: a click (or Enter) sends through the normal send path, so it is a
 // message like any other — the offline model answers with its demo rendering, and the limiter counts it.
-import type { Browser } from "@playwright/test";
-import { ChatPage, expect, screenshotLooks, test, VIEWPORTS } from "../test/support/e2e";
+import { expect, openChat, screenshotLooks, test, VIEWPORTS } from "../test/support/e2e";
 import { roomInWindow } from "../test/support/windows";
 
 // One message per minute per client: the second suggestion is refused like a typed message would be.
 test.use({ appEnv: { RATE_LIMIT_CHAT_PER_MIN: "1", OFFLINE_MODEL_DELAY_MS: "0" } });
 
-/** A page reaching the app as its own client address (the limiter keys anonymous callers by IP). */
-async function clientAt(browser: Browser, appUrl: string, ip: string, options = {}) {
-  const context = await browser.newContext({ ...options, extraHTTPHeaders: { "x-forwarded-for": ip } });
-  const page = await context.newPage();
-  await page.goto(appUrl);
-  return new ChatPage(page);
-}
-
 test("a suggestion sends its prompt as a message (keyboard too), and the next one is limited like any message", async ({
   browser,
   appUrl,
 }, testInfo) => {
-  const chat = await clientAt(browser, appUrl, "198.51.100.61");
+  const chat = await openChat(browser, appUrl, "198.51.100.61");
   const page = chat.page;
   // Windows are aligned to the clock: both suggestions must land in the same minute.
   await roomInWindow(60, 20_000);
@@ -49,7 +40,7 @@ test("a suggestion sends its prompt as a message (keyboard too), and the next on
 });
 
 test("on a 375 px touch phone the suggestions stack and a tap sends", async ({ browser, appUrl }) => {
-  const chat = await clientAt(browser, appUrl, "198.51.100.62", {
+  const chat = await openChat(browser, appUrl, "198.51.100.62", {
     viewport: VIEWPORTS.phone,
     hasTouch: true,
     isMobile: true,

@@ -7,7 +7,7 @@ import { foreignCpuMeter } from "../procfs";
 import { startBenchRedis } from "../redis-stack";
 import type { Scenario } from "../scenario";
 import * as S from "../settings";
-import { type StoreProxy, settle, startStoreProxy } from "../store-proxy";
+import { type StoreProxy, settle, shapeOf, startStoreProxy } from "../store-proxy";
 import {
   type CaseKind,
   type RoundTripsResult,
@@ -96,7 +96,7 @@ async function measure(
     ttftMs: t.firstToken - t.start,
     totalMs: t.end - t.start,
     calls: calls.map((c) => ({
-      shape: `${c.path} [${c.commands.join(", ")}]`,
+      shape: shapeOf(c),
       beforeFirstToken: c.at < t.firstToken,
     })),
     heldMs: calls.map((c) => c.heldMs),

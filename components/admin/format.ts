@@ -1,17 +1,8 @@
 // How the operator console writes times and failures: local clock times, the server's own error words.
 import { ApiHttpError } from "@/components/api";
+import { clockTime } from "@/components/format";
 
-/** "14:32" (with seconds when asked), or "30 Nov, 14:32" for another day: the operator's local time. */
-export function clockTime(at: string | number, withSeconds = false): string {
-  const date = new Date(at);
-  const sameDay = date.toDateString() === new Date().toDateString();
-  return date.toLocaleString(undefined, {
-    ...(sameDay ? {} : { day: "numeric", month: "short" }),
-    hour: "numeric",
-    minute: "2-digit",
-    ...(withSeconds ? { second: "2-digit" } : {}),
-  });
-}
+export { clockTime };
 
 /** Free text from the server (audit details) with its ISO 8601 times written as local clock times. */
 export function withClockTimes(text: string): string {

@@ -1,19 +1,9 @@
 // The inline notice for a blocked send (403 blocked): why, until when, and that the text is back in the box.
+import { clockTime } from "@/components/format";
 import type { Blocked } from "./use-chat-session";
 import { useCountdown } from "./use-countdown";
 
 type Props = { blocked: Blocked; onDismiss: () => void };
-
-/** "14:32", or "30 Nov, 14:32" when the block ends on another day. */
-function formatUntil(until: number): string {
-  const end = new Date(until);
-  const sameDay = end.toDateString() === new Date().toDateString();
-  return end.toLocaleString(undefined, {
-    ...(sameDay ? {} : { day: "numeric", month: "short" }),
-    hour: "numeric",
-    minute: "2-digit",
-  });
-}
 
 export function BlockedNotice({ blocked, onDismiss }: Props) {
   const secondsLeft = useCountdown(blocked.until);
@@ -27,7 +17,7 @@ export function BlockedNotice({ blocked, onDismiss }: Props) {
           ) : (
             <>
               <strong>{blocked.message || "Sending is blocked."}</strong>
-              {blocked.until !== null && ` You can send again at ${formatUntil(blocked.until)}.`}
+              {blocked.until !== null && ` You can send again at ${clockTime(blocked.until)}.`}
             </>
           )}
         </p>

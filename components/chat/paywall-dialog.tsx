@@ -88,11 +88,10 @@ export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
               : "Your message was not sent: it is kept with your held messages."}
           </p>
           <div className="dialog-actions">
-            {/* The 402 says upgrades exist; the session says whether this person can buy one now. */}
-            {paywall.paywallUrl && upgrade.url && (
+            {upgradeBy === "checkout" && (
               <a
                 className="btn btn-primary"
-                href={upgrade.url}
+                href={upgrade.url ?? undefined}
                 target="_blank"
                 rel="noopener noreferrer"
                 data-testid="paywall-upgrade"
@@ -100,7 +99,7 @@ export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
                 Upgrade
               </a>
             )}
-            {paywall.paywallUrl && !upgrade.url && upgrade.signIn && (
+            {upgradeBy === "sign-in" && (
               <button
                 type="button"
                 className="btn btn-primary"

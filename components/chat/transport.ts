@@ -1,6 +1,7 @@
 // Chat transport: posts only the newest message and turns non-2xx answers into typed ApiHttpErrors.
 import { DefaultChatTransport } from "ai";
 import { ApiHttpError, type ChatMessage, toApiHttpError } from "@/components/api";
+import { num } from "@/lib/chat-client/body-fields";
 
 export const CHAT_API = "/api/chat/message";
 export { MAX_MESSAGE_CHARS } from "@/lib/wire/limits";
@@ -10,9 +11,6 @@ export type RequestProgress = { responded: boolean };
 
 /** Every chat answer, admitted or refused, as it arrives (before its body): its status and headers. */
 export type AnswerObserver = (answer: { ok: boolean; status: number; headers: Headers }) => void;
-
-/** What a request asks of the server's last turn (lib/wire/schemas.ts): passed as `body.intent` to the Chat. */
-export type ChatIntent = "send" | "edit" | "regenerate";
 
 /**
  * The default transport would throw an APICallError whose message is the raw body text; throwing our own
@@ -84,7 +82,6 @@ export type Paywall = {
 /** The 402 body's details, defensively typed (missing fields become 0 / "" / null). */
 export function paywallFromError(error: unknown, kept: Paywall["kept"]): Paywall {
   const body: Record<string, unknown> = error instanceof ApiHttpError ? error.body : {};
-  const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
   return {
     used: num(body.used),
     budget: num(body.budget),

@@ -1,12 +1,13 @@
 // The caller's plan and its limits (from /api/session), with the Upgrade link when one is offered.
 import type { PlanLimitsInfo } from "@/components/api";
+import { planName } from "@/lib/chat-client/paywall-text";
 
 type Props = { limits: PlanLimitsInfo; upgradeUrl: string | null };
 
 const count = (value: number) => (value === 0 ? "no limit" : value.toLocaleString());
 
 export function planLabel(plan: string): string {
-  return `${plan.slice(0, 1).toUpperCase()}${plan.slice(1)} plan`;
+  return `${planName(plan)} plan`;
 }
 
 export function PlanSummary({ limits, upgradeUrl }: Props) {

@@ -2,7 +2,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { getConfig } from "../config";
 import { ApiError } from "../http/errors";
-import { identifyCaller, type VerifiedUser } from "../identity/identify";
+import { identifyCaller, userKey, type VerifiedUser } from "../identity/identify";
 
 /** The audit log's name for whoever acts: `admin-token`, or the admin's user key. */
 export const ADMIN_TOKEN_ACTOR = "admin-token";
@@ -24,7 +24,7 @@ export async function adminAccess(request: Request): Promise<AdminAccess> {
   }
   const { user } = await identifyCaller(request);
   if (!user) return { kind: "anonymous" };
-  const key = `user:${user.id}`;
+  const key = userKey(user.id);
   return admin.userKeys.includes(key) ? { kind: "admin", actor: key } : { kind: "not_admin", user };
 }
 

@@ -4,10 +4,7 @@ import type { AdminBlock, AdminBlocks, AdminUnblock } from "../wire/admin";
 import { recordChange } from "./audit";
 import type { LimitKey } from "./keys";
 import { operatorCall } from "./store-call";
-import type { BlockEntry } from "./types";
-
-/** The most blocks one listing shows (the Redis store reads at most 500 too): bounded work per request. */
-const MAX_LISTED = 500;
+import { type BlockEntry, MAX_LISTED_BLOCKS } from "./types";
 
 const toWire = ({ target, until, reason }: BlockEntry): AdminBlock => ({
   key: target,
@@ -57,7 +54,7 @@ export async function listBlocks(now: number): Promise<AdminBlocks> {
   return {
     blocks: blocks
       .sort((a, b) => a.until - b.until)
-      .slice(0, MAX_LISTED)
+      .slice(0, MAX_LISTED_BLOCKS)
       .map(toWire),
   };
 }

@@ -1,8 +1,12 @@
 // The operator's store in one process's memory: the admission backend's own blocks, stats and windows.
 import type { MemoryAdmissionBackend } from "../admission/memory";
-import type { AuditEntry, BlockEntry, MinuteCounts, OperatorStore } from "./types";
-
-const MAX_AUDIT = 1_000;
+import {
+  type AuditEntry,
+  type BlockEntry,
+  MAX_AUDIT_ENTRIES,
+  type MinuteCounts,
+  type OperatorStore,
+} from "./types";
 
 export class MemoryOperatorStore implements OperatorStore {
   private readonly entries: AuditEntry[] = [];
@@ -48,7 +52,7 @@ export class MemoryOperatorStore implements OperatorStore {
 
   async appendAudit(entry: AuditEntry): Promise<void> {
     this.entries.unshift(entry);
-    this.entries.length = Math.min(this.entries.length, MAX_AUDIT);
+    this.entries.length = Math.min(this.entries.length, MAX_AUDIT_ENTRIES);
   }
 
   async audit(limit: number): Promise<AuditEntry[]> {

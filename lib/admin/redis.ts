@@ -1,10 +1,16 @@
 // The operator's store on Upstash Redis: every instance sees the same blocks, resets, stats and audit log.
 import type { Redis } from "@upstash/redis";
 import { admissionKeys } from "../admission/budget";
-import type { AuditEntry, BlockEntry, MinuteCounts, OperatorStore } from "./types";
+import {
+  type AuditEntry,
+  type BlockEntry,
+  MAX_AUDIT_ENTRIES,
+  MAX_LISTED_BLOCKS,
+  type MinuteCounts,
+  type OperatorStore,
+} from "./types";
 
 const AUDIT_KEY = "audit";
-const MAX_AUDIT = 1_000;
 
 export class RedisOperatorStore implements OperatorStore {
   constructor(private readonly redis: Redis) {}
@@ -33,7 +39,7 @@ export class RedisOperatorStore implements OperatorStore {
 
   async listBlocks(now: number): Promise<BlockEntry[]> {
     await this.redis.zremrangebyscore(admissionKeys.blocks(), "-inf", now);
-    const targets = await this.redis.zrange<string[]>(admissionKeys.blocks(), 0, 499);
+    const targets = await this.redis.zrange<string[]>(admissionKeys.blocks(), 0, MAX_LISTED_BLOCKS - 1);
     if (targets.length === 0) return [];
     const blocks = await this.redis.mget<({ until: number; reason: string } | null)[]>(
       ...targets.map(admissionKeys.block),
@@ -74,7 +80,7 @@ export class RedisOperatorStore implements OperatorStore {
   async appendAudit(entry: AuditEntry): Promise<void> {
     const tx = this.redis.multi();
     tx.lpush(AUDIT_KEY, JSON.stringify(entry));
-    tx.ltrim(AUDIT_KEY, 0, MAX_AUDIT - 1);
+    tx.ltrim(AUDIT_KEY, 0, MAX_AUDIT_ENTRIES - 1);
     await tx.exec();
   }
 

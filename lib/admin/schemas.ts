@@ -1,15 +1,16 @@
 // What the operator console's routes accept, as zod schemas: keys, block bodies, stats and audit ranges.
 import { z } from "zod";
+import { STATS_TTL_SECONDS } from "../admission/budget";
 import { parseWith } from "../http/body";
 import { ApiError } from "../http/errors";
 import { type LimitKey, parseLimitKey } from "./keys";
+import { MAX_AUDIT_ENTRIES } from "./types";
 
 /** The longest block an operator can set in one go (30 days); a longer one is a ban, kept elsewhere. */
 export const MAX_BLOCK_SECONDS = 30 * 24 * 3600;
 export const MAX_REASON_CHARS = 200;
-/** The stats' range: the store keeps 2 hours of minutes. */
-export const MAX_STATS_MINUTES = 120;
-export const MAX_AUDIT_ENTRIES = 1_000;
+/** The stats' range: as many minutes as the store keeps. */
+export const MAX_STATS_MINUTES = STATS_TTL_SECONDS / 60;
 /** Admin bodies are a key and a reason: a few hundred bytes. */
 export const MAX_ADMIN_BODY_BYTES = 4 * 1024;
 

@@ -1,5 +1,10 @@
 // What the operator's console reads and changes, as one contract for the memory and Redis stores.
 
+/** The audit log keeps this many entries, the newest; a listing asks for at most as many. */
+export const MAX_AUDIT_ENTRIES = 1_000;
+/** The most blocks a store lists and one listing shows: bounded work per request. */
+export const MAX_LISTED_BLOCKS = 500;
+
 export interface BlockEntry {
   /** `user:<id>` or `ip:<addr>`. */
   target: string;

@@ -39,8 +39,6 @@ export interface MemoryAdmissionOptions {
   conversations: MemoryChatStore | null;
   /** A signed-in user's stored plan, read synchronously (in memory there is no round trip to save). */
   storedPlan?: (limitKey: string) => string | null;
-  /** Blocks and stats, shared with the operator's console; each backend has its own by default. */
-  operator?: MemoryOperatorState;
   /** Most windows kept at once; beyond it expired ones are swept, then the oldest forgotten. */
   maxKeys?: number;
 }
@@ -52,14 +50,13 @@ export interface MemoryAdmissionOptions {
 export class MemoryAdmissionBackend implements AdmissionBackend {
   readonly kind = "memory" as const;
   private readonly windows: MemoryWindows;
-  readonly operator: MemoryOperatorState;
+  readonly operator = new MemoryOperatorState();
   private readonly leases = new Map<string, Map<string, Lease>>();
   private readonly usage = new Map<string, number>();
   private usageDay = "";
 
   constructor(private readonly options: MemoryAdmissionOptions) {
     this.windows = new MemoryWindows(options.maxKeys);
-    this.operator = options.operator ?? new MemoryOperatorState();
   }
 
   /** How many windows are held (diagnostics and tests). */

@@ -1,13 +1,11 @@
 // The operator's state in one process's memory: blocks, per-minute stats, repeat offenders' refusal counts.
+import type { BlockEntry } from "../admin/types";
 import { MemoryWindows } from "../ratelimit/memory-windows";
-import { STATS_TOP_MAX, statsMinute } from "./budget";
+import { STATS_TOP_MAX, STATS_TTL_SECONDS, statsMinute } from "./budget";
 import type { AbusePolicy } from "./types";
 
-export interface Block {
-  /** Epoch ms. */
-  until: number;
-  reason: string;
-}
+/** A block as kept under its target. */
+export type Block = Omit<BlockEntry, "target">;
 
 export interface MinuteStats {
   counts: Map<string, number>;
@@ -16,7 +14,7 @@ export interface MinuteStats {
 }
 
 /** Minutes of stats kept (the console shows the last hour). */
-const STATS_MINUTES = 120;
+const STATS_MINUTES = STATS_TTL_SECONDS / 60;
 
 /** Shared by the in-memory admission (which reads and counts) and the operator's console (which steers). */
 export class MemoryOperatorState {

@@ -51,6 +51,9 @@ interface ScriptAnswer {
 
 const list = <T>(value: T[] | Record<string, never> | undefined): T[] => (Array.isArray(value) ? value : []);
 
+/** The default title as the scripts store it; the same on every call. */
+const ENCODED_DEFAULT_TITLE = encodeTitle(DEFAULT_TITLE);
+
 export class RedisAdmissionBackend implements AdmissionBackend {
   readonly kind = "redis" as const;
   private readonly admitScript;
@@ -90,13 +93,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       blockTargets: req.blockTargets,
       statsTtl: STATS_TTL_SECONDS,
       topMax: STATS_TOP_MAX,
-      abuse: req.abuse
-        ? {
-            afterRefusals: req.abuse.afterRefusals,
-            windowMs: req.abuse.windowSeconds * 1000,
-            blockMs: req.abuse.blockSeconds * 1000,
-          }
-        : undefined,
+      abuse: abuseSpec(req.abuse),
       messageId: req.messageId,
       messageBytes: req.messageBytes,
       systemBytes: SYSTEM_PROMPT_BYTES,
@@ -106,7 +103,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       leaseId: req.leaseId,
       leaseMs: LEASE_MS,
       maxOutput: req.maxOutputTokens,
-      defaultTitle: encodeTitle(DEFAULT_TITLE),
+      defaultTitle: ENCODED_DEFAULT_TITLE,
       anonymousTtl: isAnonymousOwner(owner) ? ANONYMOUS_CONVERSATION_TTL_SECONDS : 0,
     };
     const answer = await this.run(keys, now, spec);
@@ -166,7 +163,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       conversationId: id,
       claim: s.claim,
       title: s.title === undefined ? undefined : encodeTitle(s.title),
-      defaultTitle: encodeTitle(DEFAULT_TITLE),
+      defaultTitle: ENCODED_DEFAULT_TITLE,
       forgetMessageId: s.forgetMessageId,
       replace: s.replace,
       anonymousTtl: isAnonymousOwner(owner) ? ANONYMOUS_CONVERSATION_TTL_SECONDS : 0,
@@ -183,14 +180,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       statsTtl: STATS_TTL_SECONDS,
       topMax: STATS_TOP_MAX,
       refused: refused.map((r) => [r.scope, r.limitKey, r.times]),
-      // Left out when off: a JSON null would be a truthy cjson.null in Lua.
-      abuse: abuse
-        ? {
-            afterRefusals: abuse.afterRefusals,
-            windowMs: abuse.windowSeconds * 1000,
-            blockMs: abuse.blockSeconds * 1000,
-          }
-        : undefined,
+      abuse: abuseSpec(abuse),
     };
     await this.countScript.exec(keys, [String(now), JSON.stringify(spec)]);
   }
@@ -218,6 +208,17 @@ export class RedisAdmissionBackend implements AdmissionBackend {
 /** The keys every limit check reads: the stored plan, then one window counter per layer. */
 function limitKeys(query: LimitsQuery): string[] {
   return [admissionKeys.plan(query.limitKey), ...query.checks.map((check) => windowKey(check, query.now))];
+}
+
+/** The abuse policy in the scripts' units; undefined when off (a JSON null would be a truthy cjson.null in Lua). */
+function abuseSpec(abuse: AbusePolicy | null) {
+  return abuse
+    ? {
+        afterRefusals: abuse.afterRefusals,
+        windowMs: abuse.windowSeconds * 1000,
+        blockMs: abuse.blockSeconds * 1000,
+      }
+    : undefined;
 }
 
 function limitSpec(query: LimitsQuery) {

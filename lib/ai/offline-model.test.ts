@@ -1,7 +1,8 @@
 // The offline model driven through the real `ai` streamText/generateText, including abort behaviour.
 import { generateText, streamText } from "ai";
 import { describe, expect, it } from "vitest";
-import { OfflineChatModel, type OfflineStreamEnd, offlineReply, tokenize } from "./offline-model";
+import { OfflineChatModel, type OfflineStreamEnd, tokenize } from "./offline-model";
+import { offlineReply } from "./offline-reply";
 
 const userPrompt = (text: string) => [{ role: "user" as const, content: [{ type: "text" as const, text }] }];
 

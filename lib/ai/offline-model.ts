@@ -11,8 +11,6 @@ import type {
 } from "@ai-sdk/provider";
 import { offlineReply } from "./offline-reply";
 
-export { offlineReply };
-
 export const OFFLINE_MODEL_ID = "offline-demo";
 export const OFFLINE_PROVIDER = "offline";
 

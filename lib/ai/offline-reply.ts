@@ -8,14 +8,14 @@ const EXCERPT_CHARS = 200;
 export type DemoSection = "steps" | "code" | "table" | "quote";
 
 /** Which words of the prompt bring which section (whole words, any case). Documented in the README. */
-export const DEMO_TRIGGERS: Record<DemoSection, RegExp> = {
+const DEMO_TRIGGERS: Record<DemoSection, RegExp> = {
   steps: /\b(steps?|list|checklist|plan|how (?:do|to|can))\b/i,
   code: /\b(code|function|snippet|script|implement|program|typescript|javascript|python|bash|shell)\b/i,
   table: /\b(table|compare|comparison|versus|vs)\b/i,
   quote: /\b(quote|quotation)\b/i,
 };
 /** Any of these words brings every section at once. */
-export const DEMO_EVERYTHING = /\b(markdown|everything|demo)\b/i;
+const DEMO_EVERYTHING = /\b(markdown|everything|demo)\b/i;
 
 const SECTION_ORDER: DemoSection[] = ["steps", "code", "table", "quote"];
 

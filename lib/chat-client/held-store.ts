@@ -1,5 +1,6 @@
 // What a conversation keeps in the browser so nothing typed is lost: the draft, the held messages (in order)
 // and the wait a 429 started. One localStorage entry per conversation, removed once there is nothing to keep.
+import { isLayerName, isScope } from "./body-fields";
 import type { Refusal } from "./refusal-text";
 
 /** A message that is not on the server yet: a send, an edit of the last message, or a new answer to it. */
@@ -48,8 +49,8 @@ function readHeld(value: unknown): HeldMessage[] {
 function readWait(value: unknown, now: number): Refusal | null {
   if (!isObject(value) || typeof value.until !== "number" || value.until <= now) return null;
   const { scope, layer, limit, windowSeconds, waitSeconds, until } = value;
-  if (scope !== "user" && scope !== "ip" && scope !== "concurrency") return null;
-  if (layer !== null && layer !== "min" && layer !== "hour" && layer !== "ip-min") return null;
+  if (!isScope(scope)) return null;
+  if (layer !== null && !isLayerName(layer)) return null;
   if (typeof limit !== "number" || typeof windowSeconds !== "number" || typeof waitSeconds !== "number")
     return null;
   return { scope, layer, limit, windowSeconds, waitSeconds, until };

@@ -2,6 +2,7 @@
 // RateLimit / RateLimit-Policy headers of every chat answer, and the quiet hint shown when little is left.
 import { parseList } from "structured-headers";
 import type { Limits, RateLimitLayerName } from "../wire/types";
+import { isLayerName } from "./body-fields";
 import { messagesCount } from "./time-words";
 
 /** One layer as this browser last knew it. */
@@ -16,10 +17,6 @@ export interface LayerView {
 
 /** The hint appears when a layer has this many messages left, or fewer. */
 export const HINT_FROM_REMAINING = 2;
-
-const LAYER_NAMES: readonly string[] = ["min", "hour", "ip-min"];
-const isLayerName = (name: unknown): name is RateLimitLayerName =>
-  typeof name === "string" && LAYER_NAMES.includes(name);
 
 export function layersFromLimits(limits: Limits): LayerView[] {
   return limits.layers.flatMap((layer) => {

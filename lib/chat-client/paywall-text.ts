@@ -24,7 +24,6 @@ export interface PaywallWords {
   /** "01:00" / "Tue 01:00" in the person's clock, and "in ~5 hours"; null when the body had no valid time. */
   resetClock: string | null;
   resetIn: string | null;
-  planName: string;
   /** What upgrading gives, when there is somewhere to upgrade. */
   upgrade: string | null;
 }
@@ -55,7 +54,6 @@ export function paywallWords(
     usageEnd: used >= budget ? "." : " — what is left is too little for a reply.",
     resetClock: valid ? clockTime(resetsAt, now, locale, timeZone) : null,
     resetIn: valid ? relativeWait(secondsLeft(resetsAt, now)) : null,
-    planName: name,
     upgrade:
       upgradeBy === null
         ? null

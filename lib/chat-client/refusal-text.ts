@@ -1,5 +1,6 @@
 // A 429 in a person's words: which limit, how long, until when — from the body's fields, never from guesses.
 import type { RateLimitLayerName, RateLimitScope } from "../wire/types";
+import { isLayerName, isScope, num } from "./body-fields";
 import { clockTime, messagesCount, relativeWait, SECONDS_UP_TO, secondsLeft, shortWait } from "./time-words";
 
 /** What a 429 said, with the end of the wait on this device's clock (the server's may differ). */
@@ -15,10 +16,6 @@ export interface Refusal {
   until: number;
 }
 
-const SCOPES: readonly string[] = ["user", "ip", "concurrency"];
-const LAYERS: readonly string[] = ["min", "hour", "ip-min"];
-const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
-
 /**
  * Reads a 429 body defensively (a proxy's 429 has none of these fields). The wait is taken from
  * `retry_after_seconds` (or the Retry-After header) counted from when the answer arrived, not from
@@ -27,11 +24,9 @@ const num = (value: unknown) => (typeof value === "number" && Number.isFinite(va
 export function refusalFromBody(body: unknown, retryAfterSeconds: number | undefined, now: number): Refusal {
   const fields: Record<string, unknown> = body && typeof body === "object" ? (body as never) : {};
   const retry = Math.max(1, Math.ceil(num(fields.retry_after_seconds) || retryAfterSeconds || 1));
-  const scope = typeof fields.scope === "string" && SCOPES.includes(fields.scope) ? fields.scope : "user";
-  const layer = typeof fields.layer === "string" && LAYERS.includes(fields.layer) ? fields.layer : null;
   return {
-    scope: scope as RateLimitScope,
-    layer: layer as RateLimitLayerName | null,
+    scope: isScope(fields.scope) ? fields.scope : "user",
+    layer: isLayerName(fields.layer) ? fields.layer : null,
     limit: num(fields.limit),
     windowSeconds: num(fields.window_seconds),
     waitSeconds: retry,

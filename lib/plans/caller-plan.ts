@@ -4,7 +4,7 @@ import type { VerifiedUser } from "@/lib/identity/jwt";
 import { degradeOnFailure } from "@/lib/resilience/degrade";
 import { services } from "@/lib/services";
 import type { PlanLimitsInfo } from "@/lib/wire/types";
-import { FREE_PLAN, GUEST_PLAN, planLimits } from "./table";
+import { FREE_PLAN, GUEST_PLAN, planLimits, resolvePlan } from "./table";
 
 /**
  * `guest` for signed-out callers, else the user's stored plan. A name the table no longer has reads as
@@ -14,7 +14,7 @@ import { FREE_PLAN, GUEST_PLAN, planLimits } from "./table";
 export async function planNameOf(user: VerifiedUser | null): Promise<string> {
   if (!user) return GUEST_PLAN;
   const stored = await degradeOnFailure(() => services().planStore.planName(user.id), FREE_PLAN);
-  return Object.hasOwn(getConfig().plans, stored) ? stored : FREE_PLAN;
+  return resolvePlan(stored, getConfig().plans, FREE_PLAN);
 }
 
 export function planLimitsJson(plan: string): PlanLimitsInfo {

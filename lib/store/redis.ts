@@ -51,9 +51,11 @@ interface Meta {
 export class RedisChatStore implements ChatStore {
   readonly kind = "redis" as const;
   private readonly renameScript;
+  private readonly moveScript;
 
   constructor(private readonly redis: Redis) {
     this.renameScript = redis.createScript<number | string | null>(RENAME_SCRIPT);
+    this.moveScript = redis.createScript<number>(MOVE_CONVERSATIONS);
   }
 
   async getConversation(owner: string, id: string): Promise<Conversation | null> {
@@ -108,8 +110,7 @@ export class RedisChatStore implements ChatStore {
         keys.messageIds(to, id),
         keys.owner(id),
       ]);
-      const count = await this.redis.eval<string[], number>(
-        MOVE_CONVERSATIONS,
+      const count = await this.moveScript.exec(
         [keys.index(from), keys.index(to), ...perId],
         [from, to, ...ids.map(String)],
       );

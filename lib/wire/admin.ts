@@ -63,7 +63,6 @@ export interface AdminStats {
 
 /** `{ at, actor, action, key, detail }`: stored as the wire shows it (lib/admin/types.ts). */
 export type AdminAuditEntry = AuditEntry;
-export type AuditAction = AuditEntry["action"];
 
 /** GET /api/admin/audit: newest first. */
 export interface AdminAudit {

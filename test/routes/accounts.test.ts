@@ -7,7 +7,7 @@ import { GET as sessionGet } from "@/app/api/session/route";
 import { GUEST_COOKIE, SESSION_COOKIE } from "@/lib/identity/cookies";
 import { mintGuestSession } from "@/lib/identity/guest";
 import { identifyCaller } from "@/lib/identity/identify";
-import { chatBody, configureApp, newId, requestFor } from "../support/app";
+import { chatBody, configureApp, newId, requestFor, waitForFirstExchange } from "../support/app";
 
 beforeEach(() => configureApp({ AUTH_DEV_SIGNIN: "true" }));
 
@@ -35,7 +35,7 @@ describe("guest → signed-in", () => {
     );
     expect(res.status).toBe(200);
     await res.text();
-    await new Promise((resolve) => setTimeout(resolve, 50)); // persisted when the stream ends
+    await waitForFirstExchange({ headers: { cookie: guestCookie } }, id); // persisted when the stream ends
     expect(await listFor(guestCookie)).toEqual([id]);
 
     const session = await signInAs("Ada", guestCookie);

@@ -1,5 +1,5 @@
 // The operator console's API: who may call it, what it accepts, and what it reads (limits, stats, audit).
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AdminAudit, AdminLimits, AdminStats } from "@/lib/wire/admin";
 import {
   ADMIN_ENV,
@@ -9,10 +9,9 @@ import {
   adminCall,
   adminJson,
   operator,
-  sendChat,
   sessionCaller,
 } from "../support/admin";
-import { type Caller, userKeyOf, userToken } from "../support/app";
+import { type Caller, sendChat, userKeyOf, userToken } from "../support/app";
 import { type SuiteBackend, useSuiteApp } from "./suite";
 
 /** One call of every admin endpoint, well formed or not: auth must answer before any of it is read. */
@@ -32,9 +31,7 @@ const EVERY_ENDPOINT: [method: string, path: string, body?: unknown][] = [
 
 export function defineAdminApiSuite(backend: SuiteBackend): void {
   describe(`operator console API (${backend.name})`, () => {
-    const configure = useSuiteApp(backend);
-    const setup = (overrides: Record<string, string> = {}) => configure({ ...ADMIN_ENV, ...overrides });
-    beforeEach(() => setup());
+    const configure = useSuiteApp(backend, ADMIN_ENV);
 
     it("answers 401 without or with invalid credentials and 403 to a non-admin, before reading any input", async () => {
       const member = await userToken("just-a-member");
@@ -67,7 +64,7 @@ export function defineAdminApiSuite(backend: SuiteBackend): void {
     });
 
     it("without ADMIN_TOKEN set no bearer opens it, and an admin user needs ADMIN_USER_IDS", async () => {
-      setup({ ADMIN_TOKEN: "", ADMIN_USER_IDS: "" });
+      configure({ ADMIN_TOKEN: "", ADMIN_USER_IDS: "" });
       expect((await adminCall("GET", "/api/admin/blocks", operator)).status).toBe(401);
       const wouldBeAdmin = await userToken(ADMIN_USER);
       expect((await adminCall("GET", "/api/admin/blocks", { bearer: wouldBeAdmin })).status).toBe(403);
@@ -175,7 +172,7 @@ export function defineAdminApiSuite(backend: SuiteBackend): void {
     });
 
     it("reads a key's limits without spending them, and is not limited by the chat layers itself", async () => {
-      setup({ RATE_LIMIT_CHAT_PER_MIN: "3", RATE_LIMIT_CHAT_IP_PER_MIN: "3" });
+      configure({ RATE_LIMIT_CHAT_PER_MIN: "3", RATE_LIMIT_CHAT_IP_PER_MIN: "3" });
       const caller: Caller = { bearer: await userToken("reader"), ip: "198.51.100.60" };
       expect((await sendChat(caller)).status).toBe(200);
       for (let i = 0; i < 40; i++) {
@@ -192,7 +189,7 @@ export function defineAdminApiSuite(backend: SuiteBackend): void {
     });
 
     it("counts what was sent: 7 admitted and 5 refused by the user scope, every minute present", async () => {
-      setup({ RATE_LIMIT_CHAT_PER_MIN: "7" });
+      configure({ RATE_LIMIT_CHAT_PER_MIN: "7" });
       const caller: Caller = { bearer: await userToken("counted"), ip: "198.51.100.61" };
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) statuses.push((await sendChat(caller)).status);

@@ -1,15 +1,13 @@
 // What an operator's changes do to the chat: resets admit at once, blocks refuse with 403, repeat offenders block.
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AdminBlocks, AdminLimits, AdminStats } from "@/lib/wire/admin";
-import { ADMIN_ENV, adminJson, sendChat } from "../support/admin";
-import { type Caller, guestCaller, sleep, userKeyOf, userToken } from "../support/app";
+import { ADMIN_ENV, adminJson } from "../support/admin";
+import { type Caller, guestCaller, sendChat, sleep, userKeyOf, userToken } from "../support/app";
 import { type SuiteBackend, useSuiteApp } from "./suite";
 
 export function defineAdminSteeringSuite(backend: SuiteBackend): void {
   describe(`operator changes reach the chat (${backend.name})`, () => {
-    const configure = useSuiteApp(backend);
-    const setup = (overrides: Record<string, string> = {}) => configure({ ...ADMIN_ENV, ...overrides });
-    beforeEach(() => setup());
+    const configure = useSuiteApp(backend, ADMIN_ENV);
     const remaining = async (key: string) =>
       (await adminJson<AdminLimits>("GET", `/api/admin/limits?key=${key}`)).layers.map((l) => l.remaining);
 
@@ -28,7 +26,7 @@ export function defineAdminSteeringSuite(backend: SuiteBackend): void {
     });
 
     it("a reset of an address clears its per-user layers and both of its per-IP buckets", async () => {
-      setup({ RATE_LIMIT_CHAT_PER_MIN: "10", RATE_LIMIT_CHAT_IP_PER_MIN: "3" });
+      configure({ RATE_LIMIT_CHAT_PER_MIN: "10", RATE_LIMIT_CHAT_IP_PER_MIN: "3" });
       const ip = "198.51.100.81";
       const guest = await guestCaller(ip);
       const member: Caller = { bearer: await userToken("behind-nat"), ip };
@@ -84,7 +82,7 @@ export function defineAdminSteeringSuite(backend: SuiteBackend): void {
     });
 
     it("a blocked caller whose window is also full keeps getting 403 (never a cached 429), counted as blocked", async () => {
-      setup({ RATE_LIMIT_CHAT_PER_MIN: "1" });
+      configure({ RATE_LIMIT_CHAT_PER_MIN: "1" });
       const caller: Caller = { bearer: await userToken("both"), ip: "198.51.100.90" };
       expect((await sendChat(caller)).status).toBe(200);
       await adminJson("POST", "/api/admin/blocks", { key: userKeyOf("both"), seconds: 600, reason: "spam" });
@@ -115,7 +113,7 @@ export function defineAdminSteeringSuite(backend: SuiteBackend): void {
     });
 
     it("blocks a repeat offender after N refusals (the crossing one still a 429) until ABUSE_BLOCK_SECONDS pass", async () => {
-      setup({ RATE_LIMIT_CHAT_PER_MIN: "1", ABUSE_BLOCK_AFTER_REFUSALS: "3", ABUSE_BLOCK_SECONDS: "2" });
+      configure({ RATE_LIMIT_CHAT_PER_MIN: "1", ABUSE_BLOCK_AFTER_REFUSALS: "3", ABUSE_BLOCK_SECONDS: "2" });
       const caller: Caller = { bearer: await userToken("persistent"), ip: "198.51.100.85" };
       const answers: Awaited<ReturnType<typeof sendChat>>[] = [];
       for (let i = 0; i < 6; i++) {
@@ -138,7 +136,7 @@ export function defineAdminSteeringSuite(backend: SuiteBackend): void {
     });
 
     it("refusals answered from an instance's cache count towards the automatic block too", async () => {
-      setup({ RATE_LIMIT_CHAT_PER_MIN: "1", ABUSE_BLOCK_AFTER_REFUSALS: "3", ABUSE_BLOCK_SECONDS: "60" });
+      configure({ RATE_LIMIT_CHAT_PER_MIN: "1", ABUSE_BLOCK_AFTER_REFUSALS: "3", ABUSE_BLOCK_SECONDS: "60" });
       const caller: Caller = { bearer: await userToken("flooder"), ip: "198.51.100.86" };
       expect((await sendChat(caller)).status).toBe(200);
       // One refusal from the store, the rest from the cache within its second: all 429.

@@ -1,42 +1,40 @@
 // What an attacker tries against the chat route's limits: timing, parallel spending, other people's data.
 import { describe, expect, it, vi } from "vitest";
 import { POST as chatPost } from "@/app/api/chat/message/route";
-import { DELETE as conversationDelete, GET as conversationGet } from "@/app/api/conversations/[id]/route";
+import { DELETE as conversationDelete } from "@/app/api/conversations/[id]/route";
 import { GET as conversationsGet } from "@/app/api/conversations/route";
 import { GET as usageGet } from "@/app/api/usage/route";
 import { services } from "@/lib/services";
 import {
   type Caller,
-  chatBody,
+  getConversation,
   guestCookieSet,
+  idParams,
   newId,
+  postChat,
   requestFor,
+  sendChat,
   streamedText,
   userKeyOf,
   userToken,
 } from "../support/app";
 import { type SuiteBackend, useSuiteApp } from "./suite";
 
-const params = (id: string) => ({ params: Promise.resolve({ id }) });
 const HOUR = 3_600_000;
 
 export function defineAttacksSuite(backend: SuiteBackend): void {
   describe(`attacks on the limits (${backend.name})`, () => {
     const configure = useSuiteApp(backend);
 
-    const send = (caller: Caller, id: string, text = "hello", messageId?: string) =>
-      chatPost(requestFor("/api/chat/message", caller, { body: chatBody(id, text, { messageId }) }));
-    const drain = async (response: Response) => {
-      if (response.ok) await streamedText(response);
-      else await response.arrayBuffer();
-      return response.status;
-    };
+    const send = (caller: Caller, id: string, text?: string, messageId?: string) =>
+      postChat(caller, id, text, { messageId });
+    /** Sends, reads the answer to its end, and gives its status. */
+    const sendForStatus = async (caller: Caller, id: string, text?: string, messageId?: string) =>
+      (await sendChat(caller, id, text, { messageId })).status;
 
     it("a burst from one identity admits exactly the limit, and the refusals spend nothing of the hour", async () => {
       const caller = { bearer: await userToken(`burst-${newId()}`) };
-      const statuses = await Promise.all(
-        Array.from({ length: 100 }, () => send(caller, newId()).then(drain)),
-      );
+      const statuses = await Promise.all(Array.from({ length: 100 }, () => sendForStatus(caller, newId())));
       expect(statuses.filter((s) => s === 200)).toHaveLength(5);
       expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
       const last = await send(caller, newId());
@@ -46,7 +44,7 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
       expect(body.retry_after_seconds).toBeLessThanOrEqual(60);
       // The next minute has its 5 again: the 95 refusals left the hour layer at 5 of 60.
       vi.setSystemTime(Date.now() + 60_000);
-      const next = await Promise.all(Array.from({ length: 5 }, () => send(caller, newId()).then(drain)));
+      const next = await Promise.all(Array.from({ length: 5 }, () => sendForStatus(caller, newId())));
       expect(next).toEqual([200, 200, 200, 200, 200]);
     });
 
@@ -55,7 +53,7 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
       const caller = { bearer: await userToken(`edge-${newId()}`) };
       const hourEnd = (Math.floor(Date.now() / HOUR) + 1) * HOUR;
       vi.setSystemTime(hourEnd - 30_000);
-      expect(await drain(await send(caller, newId()))).toBe(200);
+      expect(await sendForStatus(caller, newId())).toBe(200);
       // Refused by the minute in the hour's last moments, and the clock crosses into the next hour while
       // the store answers (a store round trip is when it can happen): nothing may land in the new hour.
       vi.setSystemTime(hourEnd - 2_000);
@@ -66,7 +64,7 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
         return response;
       });
       try {
-        expect(await drain(await send(caller, newId()))).toBe(429);
+        expect(await sendForStatus(caller, newId())).toBe(429);
       } finally {
         vi.unstubAllGlobals();
       }
@@ -75,7 +73,7 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
       const admitted: number[] = [];
       for (let minute = 0; minute < 3; minute++) {
         vi.setSystemTime(hourEnd + 1_000 + minute * 60_000);
-        admitted.push(await drain(await send(caller, newId())));
+        admitted.push(await sendForStatus(caller, newId()));
       }
       expect(admitted).toEqual([200, 200, 429]);
     });
@@ -92,7 +90,7 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
       }
       await Promise.all(running.map((r) => streamedText(r)));
       // 2 of the minute's 5 were used: 3 more are admitted, as the concurrency 429s promised.
-      for (let i = 0; i < 3; i++) expect(await drain(await send(caller, newId()))).toBe(200);
+      for (let i = 0; i < 3; i++) expect(await sendForStatus(caller, newId())).toBe(200);
       const refused = await send(caller, newId());
       expect(await refused.json()).toMatchObject({ scope: "user", layer: "min" });
     });
@@ -121,8 +119,8 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
         expect(notJson.status).toBe(415);
       }
       const sameSite = { ip, headers: { "sec-fetch-site": "same-origin", origin: "http://localhost" } };
-      expect(await drain(await send(sameSite, newId()))).toBe(200);
-      expect(await drain(await send({ ip }, newId()))).toBe(200);
+      expect(await sendForStatus(sameSite, newId())).toBe(200);
+      expect(await sendForStatus({ ip }, newId())).toBe(200);
     });
 
     it("conversations are never owned by an address: a cookieless neighbour sees and changes nothing", async () => {
@@ -136,17 +134,14 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
       const alice: Caller = { guest: cookie };
       const stranger: Caller = {};
       expect((await conversationsGet(requestFor("/api/conversations", stranger))).status).toBe(401);
-      expect(
-        (await conversationGet(requestFor(`/api/conversations/${aliceId}`, stranger), params(aliceId)))
-          .status,
-      ).toBe(401);
+      expect((await getConversation(stranger, aliceId)).status).toBe(401);
       const del = requestFor(`/api/conversations/${aliceId}`, stranger, { method: "DELETE" });
-      expect((await conversationDelete(del, params(aliceId))).status).toBe(401);
+      expect((await conversationDelete(del, idParams(aliceId))).status).toBe(401);
       // Posting into it: a new guest session, not Alice's: the id is taken.
       expect((await send(stranger, aliceId, "let me in")).status).toBe(404);
-      const own = await conversationGet(requestFor(`/api/conversations/${aliceId}`, alice), params(aliceId));
+      const own = await getConversation(alice, aliceId);
       expect(own.status).toBe(200);
-      expect(JSON.stringify(await own.json())).toContain("private question");
+      expect(JSON.stringify(own.body)).toContain("private question");
       const list = await (await conversationsGet(requestFor("/api/conversations", alice))).json();
       expect(list.conversations.map((c: { id: string }) => c.id)).toEqual([aliceId]);
     });
@@ -161,14 +156,14 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
       const caller = { bearer: await userToken(spender) };
       const long = "word ".repeat(1_500); // 7,500 characters
       const statuses = await Promise.all(
-        Array.from({ length: 5 }, () => send(caller, newId(), long).then(drain)),
+        Array.from({ length: 5 }, () => sendForStatus(caller, newId(), long)),
       );
       expect(statuses).toContain(200);
       expect(statuses).toContain(402);
       // Into one conversation with a long history, in parallel: each reservation counts that history.
       const id = newId();
-      expect(await drain(await send(caller, id, "start"))).not.toBe(500);
-      await Promise.all(Array.from({ length: 4 }, () => send(caller, id, long).then(drain)));
+      expect(await sendForStatus(caller, id, "start")).not.toBe(500);
+      await Promise.all(Array.from({ length: 4 }, () => sendForStatus(caller, id, long)));
       // What was really billed (GET /api/usage never shows more than the budget, so read the store).
       const billed = await services().admission.primary.usageOf(userKeyOf(spender), Date.now());
       expect(billed.used).toBeGreaterThan(0);
@@ -183,22 +178,20 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
       const caller = { bearer: await userToken(`retry-${newId()}`) };
       const id = newId();
       const messageId = newId("m");
-      expect(await drain(await send(caller, id, "only once", messageId))).toBe(200);
+      expect(await sendForStatus(caller, id, "only once", messageId)).toBe(200);
       const again = await send(caller, id, "only once", messageId);
       expect(again.status).toBe(409);
       expect((await again.json()).error).toBe("conflict");
-      const stored = await (
-        await conversationGet(requestFor(`/api/conversations/${id}`, caller), params(id))
-      ).json();
+      const { body: stored } = await getConversation(caller, id);
       expect(stored.messages.filter((m: { role: string }) => m.role === "user")).toHaveLength(1);
       // The 409 took nothing: 4 of the minute's 5 remain.
-      for (let i = 0; i < 4; i++) expect(await drain(await send(caller, newId()))).toBe(200);
+      for (let i = 0; i < 4; i++) expect(await sendForStatus(caller, newId())).toBe(200);
     });
 
     it("a blocked identity gets its own 403 at once, spending nothing; the block counts in the stats", async () => {
       const ip = "198.51.100.81";
       const caller = { bearer: await userToken(`blocked-${newId()}`), ip };
-      expect(await drain(await send(caller, newId()))).toBe(200);
+      expect(await sendForStatus(caller, newId())).toBe(200);
       await services().operator.setBlock(
         { target: `ip:${ip}`, until: Date.now() + 60_000, reason: "spam" },
         Date.now(),
@@ -212,7 +205,7 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
       }
       expect(await services().operator.clearBlock(`ip:${ip}`)).toBe(true);
       // The 403s spent nothing: 4 of the minute's 5 remain.
-      for (let i = 0; i < 4; i++) expect(await drain(await send(caller, newId()))).toBe(200);
+      for (let i = 0; i < 4; i++) expect(await sendForStatus(caller, newId())).toBe(200);
       const minute = Math.floor(Date.now() / 60_000);
       const [counts] = await services().operator.minutes(minute, minute);
       expect(counts?.counts).toMatchObject({ admitted: 5, "refused:blocked": 3 });
@@ -221,7 +214,7 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
     it("stats count what was sent, including refusals answered from the local cache", async () => {
       const caller = { ip: "198.51.100.82" };
       const statuses: number[] = [];
-      for (let i = 0; i < 12; i++) statuses.push(await drain(await send(caller, newId())));
+      for (let i = 0; i < 12; i++) statuses.push(await sendForStatus(caller, newId()));
       expect(statuses.filter((s) => s === 200)).toHaveLength(5);
       const minute = Math.floor(Date.now() / 60_000);
       // Refusals from the cache are counted within a second or so, batched.
@@ -238,7 +231,7 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
     it("a 429 answered from the local cache lists every layer in RateLimit-Policy", async () => {
       configure({ RATE_LIMIT_CHAT_PER_MIN: "1" });
       const caller = { ip: "198.51.100.80" };
-      expect(await drain(await send(caller, newId()))).toBe(200);
+      expect(await sendForStatus(caller, newId())).toBe(200);
       const fromStore = await send(caller, newId());
       const fromCache = await send(caller, newId());
       for (const response of [fromStore, fromCache]) {

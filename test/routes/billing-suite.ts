@@ -36,15 +36,14 @@ async function session(bearer: string) {
 
 export function defineBillingRouteSuite(backend: SuiteBackend): void {
   describe(`billing webhook (${backend.name})`, () => {
-    const configure = useSuiteApp(backend);
+    const configure = useSuiteApp(backend, {
+      STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      PAYWALL_URL: "https://buy.stripe.com/test_123?prefilled_promo_code=X",
+    });
     let bearer = "";
     let userId = "";
 
     beforeEach(async () => {
-      configure({
-        STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-        PAYWALL_URL: "https://buy.stripe.com/test_123?prefilled_promo_code=X",
-      });
       bearer = await userToken("ada", "Ada");
       userId = (await session(bearer)).user.id;
     });

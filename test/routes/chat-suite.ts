@@ -8,50 +8,40 @@ import { GET as limitsGet } from "@/app/api/limits/route";
 import { GET as usageGet } from "@/app/api/usage/route";
 import {
   type Caller,
-  chatBody,
+  getConversation,
   guestCaller,
+  idParams,
   newId,
+  postChat,
   requestFor,
+  sendChat,
   streamedText,
   userToken,
   waitFor,
+  waitForFirstExchange,
 } from "../support/app";
 import { type SuiteBackend, useSuiteApp } from "./suite";
-
-const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 export function defineChatRouteSuite(backend: SuiteBackend): void {
   describe(`chat routes (${backend.name})`, () => {
     const configure = useSuiteApp(backend);
 
     const send = (caller: Caller, conversationId: string, text = "hello there") =>
-      chatPost(requestFor("/api/chat/message", caller, { body: chatBody(conversationId, text) }));
-
-    async function sendAndDrain(caller: Caller, conversationId: string, text = "hello there") {
-      const response = await send(caller, conversationId, text);
-      const body = response.ok ? await streamedText(response) : await response.json();
-      return { response, body };
-    }
-
-    async function conversation(caller: Caller, id: string) {
-      const response = await conversationGet(requestFor(`/api/conversations/${id}`, caller), params(id));
-      return { status: response.status, body: await response.json() };
-    }
+      postChat(caller, conversationId, text);
+    const sendAndDrain = (caller: Caller, conversationId: string, text = "hello there") =>
+      sendChat(caller, conversationId, text);
 
     it("streams the offline reply and persists both messages, with a title", async () => {
       const caller = { bearer: await userToken("alice") };
       const id = newId();
-      const { response, body } = await sendAndDrain(caller, id, "Tell me about rate limiting please");
+      const { response, text } = await sendAndDrain(caller, id, "Tell me about rate limiting please");
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toContain("text/event-stream");
       expect(response.headers.get("cache-control")).toBe("no-cache, no-transform");
-      expect(body).toContain("Tell me about rate limiting please");
-      const stored = await waitFor(async () => {
-        const c = await conversation(caller, id);
-        return c.body.messages?.length === 2 && c.body.title !== "New chat" ? c.body : undefined;
-      });
+      expect(text).toContain("Tell me about rate limiting please");
+      const stored = await waitForFirstExchange(caller, id);
       expect(stored.messages.map((m: { role: string }) => m.role)).toEqual(["user", "assistant"]);
-      expect(stored.messages[1].parts.find((p: { type: string }) => p.type === "text").text).toBe(body);
+      expect(stored.messages[1].parts.find((p: { type: string }) => p.type === "text").text).toBe(text);
       expect(stored.title).toBe("Tell me about rate limiting please");
       const list = await (await conversationsGet(requestFor("/api/conversations", caller))).json();
       expect(list.conversations.map((c: { id: string }) => c.id)).toContain(id);
@@ -62,11 +52,11 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       const id = newId();
       await sendAndDrain(caller, id, "first question");
       await waitFor(async () =>
-        (await conversation(caller, id)).body.messages?.length === 2 ? true : undefined,
+        (await getConversation(caller, id)).body.messages?.length === 2 ? true : undefined,
       );
       await sendAndDrain(caller, id, "second question");
       const stored = await waitFor(async () => {
-        const c = await conversation(caller, id);
+        const c = await getConversation(caller, id);
         return c.body.messages?.length === 4 ? c.body : undefined;
       });
       expect(stored.messages.map((m: { role: string }) => m.role)).toEqual([
@@ -89,9 +79,9 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       const stranger = { bearer: await userToken("mallory") };
       const id = newId();
       await sendAndDrain(owner, id);
-      await waitFor(async () => ((await conversation(owner, id)).status === 200 ? true : undefined));
-      expect((await conversation(stranger, id)).status).toBe(404);
-      expect((await conversation(stranger, id)).body.error).toBe("not_found");
+      await waitFor(async () => ((await getConversation(owner, id)).status === 200 ? true : undefined));
+      expect((await getConversation(stranger, id)).status).toBe(404);
+      expect((await getConversation(stranger, id)).body.error).toBe("not_found");
       const hijack = await send(stranger, id);
       expect(hijack.status).toBe(404);
       // The refused attempt gave its stream slot back: the stranger's own chat still starts.
@@ -102,7 +92,7 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
         (
           await conversationDelete(
             requestFor(`/api/conversations/${id}`, stranger, { method: "DELETE" }),
-            params(id),
+            idParams(id),
           )
         ).status,
       ).toBe(404);
@@ -110,11 +100,11 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
         (
           await conversationDelete(
             requestFor(`/api/conversations/${id}`, owner, { method: "DELETE" }),
-            params(id),
+            idParams(id),
           )
         ).status,
       ).toBe(204);
-      expect((await conversation(owner, id)).status).toBe(404);
+      expect((await getConversation(owner, id)).status).toBe(404);
     });
 
     it("answers every bad-input class with a 4xx JSON error and no internals", async () => {
@@ -164,7 +154,7 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       expect(wrongType.status).toBe(415);
       const badConversationId = await conversationGet(
         requestFor("/api/conversations/x%2Fy", caller),
-        params("x/y"),
+        idParams("x/y"),
       );
       expect(badConversationId.status).toBe(400);
     });
@@ -345,14 +335,14 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       await sendAndDrain(caller, id, "question one");
       await sendAndDrain(caller, id, "question two");
       const before = await waitFor(async () => {
-        const c = await conversation(caller, id);
+        const c = await getConversation(caller, id);
         return c.body.messages?.length === 4 ? c.body : undefined;
       });
       const regenerated = await post({ id, intent: "regenerate" });
       expect(regenerated.status).toBe(200);
       expect(await streamedText(regenerated)).toContain("question two");
       const afterRegenerate = await waitFor(async () => {
-        const c = await conversation(caller, id);
+        const c = await getConversation(caller, id);
         return c.body.messages?.[3]?.id !== before.messages[3].id ? c.body : undefined;
       });
       expect(afterRegenerate.messages.map((m: { role: string }) => m.role)).toEqual([
@@ -371,7 +361,7 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       expect(edited.status).toBe(200);
       await streamedText(edited);
       const afterEdit = await waitFor(async () => {
-        const c = await conversation(caller, id);
+        const c = await getConversation(caller, id);
         return c.body.messages?.[2]?.parts?.[0]?.text === "question two, better" ? c.body : undefined;
       });
       expect(afterEdit.messages).toHaveLength(4);

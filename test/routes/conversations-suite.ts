@@ -1,34 +1,26 @@
 // Route-level suite for renaming conversations (PATCH /api/conversations/:id); run in memory and on real Redis.
 import { describe, expect, it, vi } from "vitest";
-import { POST as chatPost } from "@/app/api/chat/message/route";
-import {
-  DELETE as conversationDelete,
-  GET as conversationGet,
-  PATCH as conversationPatch,
-} from "@/app/api/conversations/[id]/route";
+import { DELETE as conversationDelete, PATCH as conversationPatch } from "@/app/api/conversations/[id]/route";
 import { GET as conversationsGet } from "@/app/api/conversations/route";
 import {
   type Caller,
-  chatBody,
+  getConversation,
   guestCaller,
+  idParams,
   newId,
+  postChat,
   requestFor,
   streamedText,
   userToken,
   waitFor,
+  waitForFirstExchange,
 } from "../support/app";
 import { type SuiteBackend, useSuiteApp } from "./suite";
-
-const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 export function defineConversationRouteSuite(backend: SuiteBackend): void {
   describe(`conversation rename (${backend.name})`, () => {
     const configure = useSuiteApp(backend);
 
-    const get = async (caller: Caller, id: string) => {
-      const response = await conversationGet(requestFor(`/api/conversations/${id}`, caller), params(id));
-      return { status: response.status, body: await response.json() };
-    };
     const list = async (caller: Caller) => {
       const response = await conversationsGet(requestFor("/api/conversations", caller));
       return (await response.json()).conversations as { id: string; title: string; updated_at: number }[];
@@ -37,7 +29,7 @@ export function defineConversationRouteSuite(backend: SuiteBackend): void {
       const init = { method: "PATCH", body, contentType };
       const response = await conversationPatch(
         requestFor(`/api/conversations/${id}`, caller, init),
-        params(id),
+        idParams(id),
       );
       return { status: response.status, body: await response.json() };
     };
@@ -47,13 +39,10 @@ export function defineConversationRouteSuite(backend: SuiteBackend): void {
     /** A conversation made the real way (a chat message), once its generated title has been stored. */
     async function conversationOf(caller: Caller, text = "Plan a trip to the mountains") {
       const id = newId();
-      const response = await chatPost(requestFor("/api/chat/message", caller, { body: chatBody(id, text) }));
+      const response = await postChat(caller, id, text);
       expect(response.status).toBe(200);
       await streamedText(response);
-      return waitFor(async () => {
-        const { body } = await get(caller, id);
-        return body.messages?.length === 2 && body.title !== "New chat" ? body : undefined;
-      });
+      return waitForFirstExchange(caller, id);
     }
 
     it("a title generated from a message that looks like JSON reads back as typed", async () => {
@@ -67,14 +56,12 @@ export function defineConversationRouteSuite(backend: SuiteBackend): void {
       configure({ OFFLINE_MODEL_DELAY_MS: "20" });
       const caller = { bearer: await userToken("renamer") };
       const id = newId();
-      const response = await chatPost(
-        requestFor("/api/chat/message", caller, { body: chatBody(id, "Plan a trip") }),
-      );
+      const response = await postChat(caller, id, "Plan a trip");
       expect(response.status).toBe(200);
       expect((await rename(caller, id, "My own title")).status).toBe(200);
       await streamedText(response);
       const stored = await waitFor(async () => {
-        const { body } = await get(caller, id);
+        const { body } = await getConversation(caller, id);
         return body.messages?.length === 2 ? body : undefined;
       });
       expect(stored.title).toBe("My own title");
@@ -89,11 +76,11 @@ export function defineConversationRouteSuite(backend: SuiteBackend): void {
       const renamed = await rename(caller, older.id, "Mountain trip");
       expect(renamed.status).toBe(200);
       expect(renamed.body).toEqual({ id: older.id, title: "Mountain trip", updated_at: older.updated_at });
-      expect((await get(caller, older.id)).body.title).toBe("Mountain trip");
+      expect((await getConversation(caller, older.id)).body.title).toBe("Mountain trip");
       const summaries = await list(caller);
       expect(summaries.map((c) => c.id)).toEqual([newer.id, older.id]);
       expect(summaries[1]).toEqual({ id: older.id, title: "Mountain trip", updated_at: older.updated_at });
-      expect((await get(caller, older.id)).body.messages).toEqual(older.messages);
+      expect((await getConversation(caller, older.id)).body.messages).toEqual(older.messages);
     });
 
     it("stores the cleaned title: trimmed, whitespace collapsed, controls and bidi overrides removed", async () => {
@@ -102,7 +89,7 @@ export function defineConversationRouteSuite(backend: SuiteBackend): void {
       const renamed = await rename(caller, id, "  Trip\n\tplan \u202Egnp.exe\u202C \u0000 2026  ");
       expect(renamed.status).toBe(200);
       expect(renamed.body.title).toBe("Trip plan gnp.exe 2026");
-      expect((await get(caller, id)).body.title).toBe("Trip plan gnp.exe 2026");
+      expect((await getConversation(caller, id)).body.title).toBe("Trip plan gnp.exe 2026");
     });
 
     it("gives back exactly the title sent, even one that reads as JSON (numbers, quotes, arrays)", async () => {
@@ -120,7 +107,7 @@ export function defineConversationRouteSuite(backend: SuiteBackend): void {
         "👩‍👩‍👧 🎉",
       ]) {
         expect((await rename(caller, id, title)).body.title, title).toBe(title);
-        expect((await get(caller, id)).body.title, title).toBe(title);
+        expect((await getConversation(caller, id)).body.title, title).toBe(title);
         expect((await list(caller))[0]?.title, title).toBe(title);
       }
     });
@@ -138,7 +125,7 @@ export function defineConversationRouteSuite(backend: SuiteBackend): void {
         error: "bad_request",
         message: "title: must be 1–100 characters after trimming",
       });
-      expect((await get(caller, id)).body.title).toBe("a".repeat(100));
+      expect((await getConversation(caller, id)).body.title).toBe("a".repeat(100));
     });
 
     it("answers every bad input with a 4xx JSON error and changes nothing", async () => {
@@ -166,7 +153,7 @@ export function defineConversationRouteSuite(backend: SuiteBackend): void {
         expect(typeof response.body.message, label).toBe("string");
         expect(JSON.stringify(response.body), label).not.toMatch(/at .*\.ts|stack/i);
       }
-      expect((await get(caller, id)).body.title).toBe(title);
+      expect((await getConversation(caller, id)).body.title).toBe(title);
       const badId = await patch(caller, "x/y", JSON.stringify({ title: "ok" }));
       expect(badId.status).toBe(400);
     });
@@ -185,7 +172,7 @@ export function defineConversationRouteSuite(backend: SuiteBackend): void {
       // Someone else's id answers exactly like an id that never existed.
       const unknown = await rename(stranger, newId(), "Taken over");
       expect(unknown).toEqual({ status: 404, body: (await rename(stranger, id, "Taken over")).body });
-      expect((await get(owner, id)).body.title).toBe(title);
+      expect((await getConversation(owner, id)).body.title).toBe(title);
       expect(await list(stranger)).toEqual([]);
     });
 
@@ -194,11 +181,11 @@ export function defineConversationRouteSuite(backend: SuiteBackend): void {
       const { id } = await conversationOf(caller);
       const deleted = await conversationDelete(
         requestFor(`/api/conversations/${id}`, caller, { method: "DELETE" }),
-        params(id),
+        idParams(id),
       );
       expect(deleted.status).toBe(204);
       expect((await rename(caller, id, "Back again?")).status).toBe(404);
-      expect((await get(caller, id)).status).toBe(404);
+      expect((await getConversation(caller, id)).status).toBe(404);
       expect(await list(caller)).toEqual([]);
     });
   });

@@ -28,13 +28,18 @@ export function redisBackend(): SuiteBackend {
 }
 
 /**
- * Installs the suite's hooks and returns `configure(overrides)`, which applies the backend's env plus the
- * overrides. Windows are aligned to the clock: each test starts 1 s into an hour of its own (the clock then
- * runs on), so counts inside a minute or an hour never straddle a window's end by chance.
+ * Installs the suite's hooks and returns `configure(overrides)`, which applies the backend's env, the suite's
+ * `baseEnv` and the overrides, in that order. Each test starts configured with `baseEnv`. Windows are aligned
+ * to the clock: each test starts 1 s into an hour of its own (the clock then runs on), so counts inside a
+ * minute or an hour never straddle a window's end by chance.
  */
-export function useSuiteApp(backend: SuiteBackend): (overrides?: Record<string, string>) => void {
+export function useSuiteApp(
+  backend: SuiteBackend,
+  baseEnv: Record<string, string> = {},
+): (overrides?: Record<string, string>) => void {
   let env: Record<string, string> = {};
-  const configure = (overrides: Record<string, string> = {}) => configureApp({ ...env, ...overrides });
+  const configure = (overrides: Record<string, string> = {}) =>
+    configureApp({ ...env, ...baseEnv, ...overrides });
   beforeAll(async () => {
     env = await backend.setup();
   });

@@ -4,11 +4,10 @@ import { DELETE as blocksDelete, GET as blocksGet, POST as blocksPost } from "@/
 import { POST as resetPost } from "@/app/api/admin/limits/reset/route";
 import { GET as limitsGet } from "@/app/api/admin/limits/route";
 import { GET as statsGet } from "@/app/api/admin/stats/route";
-import { POST as chatPost } from "@/app/api/chat/message/route";
 import { SESSION_COOKIE } from "@/lib/identity/cookies";
 import { userKey } from "@/lib/identity/identify";
 import { jwtUserId } from "@/lib/identity/jwt";
-import { type Caller, chatBody, newId, requestFor, streamedText } from "./app";
+import { type Caller, requestFor } from "./app";
 
 export const ADMIN_TOKEN = "route-test-admin-token-0123456789abcdefghij";
 export const ADMIN_USER = "ops-admin";
@@ -58,16 +57,4 @@ export function sessionCaller(
   headers: Record<string, string> = {},
 ): Caller {
   return { ip, headers: { cookie: `${SESSION_COOKIE}=${token}`, ...headers } };
-}
-
-/** Sends one chat message and reads the answer through; resolves to the response's status and JSON (if any). */
-export async function sendChat(
-  caller: Caller,
-): Promise<{ status: number; body: Record<string, unknown> | null }> {
-  const response = await chatPost(requestFor("/api/chat/message", caller, { body: chatBody(newId()) }));
-  if (response.ok) {
-    await streamedText(response);
-    return { status: response.status, body: null };
-  }
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

@@ -1,9 +1,12 @@
 // Test helper: drive the real route handlers with real Request objects under a chosen environment.
+import { POST as chatPost } from "@/app/api/chat/message/route";
+import { GET as conversationGet } from "@/app/api/conversations/[id]/route";
 import { ENV_VARIABLES, getConfig } from "@/lib/config";
 import { GUEST_COOKIE, mintGuestSession } from "@/lib/identity/guest";
 import { userKey } from "@/lib/identity/identify";
 import { issueUserToken, jwtUserId } from "@/lib/identity/jwt";
 import { resetProcessStateForTests } from "@/lib/process-state";
+import { type ChatBodyOptions, chatBody, newId } from "./chat-body";
 
 export const TEST_AUTH_SECRET = "route-test-secret-0123456789abcdef0123456789";
 
@@ -65,7 +68,10 @@ export function requestFor(
   });
 }
 
-export { chatBody, newId } from "./chat-body";
+export { chatBody, newId };
+
+/** The second argument of a `/api/conversations/[id]` handler: the route's params, as Next passes them. */
+export const idParams = (id: string) => ({ params: Promise.resolve({ id }) });
 
 /** An HS256 user token for `subject`; the user's id is derived from it (lib/identity/user-id). */
 export function userToken(subject: string, name = subject): Promise<string> {
@@ -89,6 +95,50 @@ export async function streamedText(response: Response): Promise<string> {
   return text;
 }
 
+/** POSTs one chat message (into a fresh conversation unless one is given); the answer is left unread. */
+export function postChat(
+  caller: Caller,
+  conversationId = newId(),
+  text?: string,
+  options?: ChatBodyOptions,
+): Promise<Response> {
+  return chatPost(requestFor("/api/chat/message", caller, { body: chatBody(conversationId, text, options) }));
+}
+
+/** A chat message's answer, read to its end. */
+export interface ChatAnswer {
+  response: Response;
+  status: number;
+  /** The reply's streamed text (a 2xx answer), else undefined. */
+  text: string | undefined;
+  /** The refusal's JSON (any other answer), else null. */
+  body: Record<string, unknown> | null;
+}
+
+/** Sends one chat message (`postChat`) and reads the answer to its end: the reply's text or the refusal's JSON. */
+export async function sendChat(
+  caller: Caller,
+  conversationId?: string,
+  text?: string,
+  options?: ChatBodyOptions,
+): Promise<ChatAnswer> {
+  const response = await postChat(caller, conversationId, text, options);
+  if (response.ok)
+    return { response, status: response.status, text: await streamedText(response), body: null };
+  return {
+    response,
+    status: response.status,
+    text: undefined,
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
+
+/** GET /api/conversations/:id as `caller`: the status and the JSON. */
+export async function getConversation(caller: Caller, id: string) {
+  const response = await conversationGet(requestFor(`/api/conversations/${id}`, caller), idParams(id));
+  return { status: response.status, body: await response.json() };
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` every 20 ms until it returns a value (not undefined); throws after `timeoutMs`. */
@@ -100,4 +150,12 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs 
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await sleep(20);
   }
+}
+
+/** Waits until conversation `id` holds its first exchange (2 messages) and its generated title; its JSON. */
+export function waitForFirstExchange(caller: Caller, id: string) {
+  return waitFor(async () => {
+    const { body } = await getConversation(caller, id);
+    return body.messages?.length === 2 && body.title !== "New chat" ? body : undefined;
+  });
 }
