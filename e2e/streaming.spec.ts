@@ -1,40 +1,81 @@
 // Reading while a reply streams: the caret stays at the end of the text, the view follows the stream only while
 // the reader is at the bottom, and "scroll to latest" brings them back (mouse, keyboard, phone).
+//
+// The model is the fake OpenAI-compatible server, paced by the test (`held` + `release`): a reply grows only when
+// the test lets more words out, so no step depends on how fast a loaded machine runs (the offline model's clock-
+// paced replies ended under a slow test once). It answers what the offline demo model would, Markdown and all.
 import type { Page } from "@playwright/test";
-import { ChatPage, expect, screenshotLooks, test, VIEWPORTS } from "../test/support/e2e";
+import { offlineReply } from "../lib/ai/offline-reply";
+import { startApp } from "../test/support/app-server";
+import { test as base, ChatPage, expect, screenshotLooks, VIEWPORTS } from "../test/support/e2e";
+import { type ChatCompletionBody, type FakeOpenAI, startFakeOpenAI } from "../test/support/fake-openai";
 
-// Slow enough to act while a reply streams (the long demo reply takes ~10 s).
-test.use({
-  appEnv: {
-    OFFLINE_MODEL_DELAY_MS: "30",
-    RATE_LIMIT_CHAT_PER_MIN: "0",
-    RATE_LIMIT_CHAT_PER_HOUR: "0",
-    RATE_LIMIT_CHAT_IP_PER_MIN: "0",
+const lastUserText = (body: ChatCompletionBody) =>
+  String([...(body.messages ?? [])].reverse().find((m) => m.role === "user")?.content ?? "");
+
+const test = base.extend<{ model: FakeOpenAI }, { fake: FakeOpenAI }>({
+  fake: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const fake = await startFakeOpenAI({
+        reply: (body) =>
+          offlineReply([{ role: "user", content: [{ type: "text", text: lastUserText(body) }] }]),
+      });
+      await use(fake);
+      await fake.close();
+    },
+    { scope: "worker" },
+  ],
+  app: [
+    async ({ fake }, use) => {
+      const app = await startApp({
+        OPENAI_BASE_URL: fake.baseURL,
+        AI_MODEL: "fake-model",
+        RATE_LIMIT_CHAT_PER_MIN: "0",
+        RATE_LIMIT_CHAT_PER_HOUR: "0",
+        RATE_LIMIT_CHAT_IP_PER_MIN: "0",
+      });
+      await use(app);
+      await app.stop();
+    },
+    { scope: "worker" },
+  ],
+  // Each test starts with replies flowing; one that paces them sets `held` itself.
+  model: async ({ fake }, use) => {
+    fake.set({ held: false });
+    await use(fake);
+    fake.set({ held: false });
   },
 });
 
 const scroller = (page: Page) => page.locator(".scroller");
 const distanceToBottom = (page: Page) =>
   scroller(page).evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
-const replyLength = async (chat: ChatPage) => ((await chat.lastReply.textContent()) ?? "").length;
+
+/** Lets `words` more words of the reply out and waits until the page shows them. */
+async function grow(chat: ChatPage, model: FakeOpenAI, words = 10): Promise<void> {
+  // Changed, not longer: a Markdown table takes form as its rows arrive, and its pipes leave the text.
+  const before = await chat.lastReply.textContent();
+  model.release(words);
+  await expect.poll(() => chat.lastReply.textContent()).not.toBe(before);
+}
 
 test("while a reply streams, the caret sits at the end of its last line of text, and goes when it ends", async ({
   page,
+  model,
 }) => {
   const chat = new ChatPage(page);
   await page.goto("/");
+  model.set({ held: true });
   await chat.send("List the steps to deploy on Vercel, and compare options in a table please");
 
   const caret = chat.lastReply.locator(".caret");
   await expect(caret).toHaveCount(1);
-  const samples: { parent: string; sameLine: boolean }[] = [];
-  for (let i = 0; i < 30; i++) {
-    // evaluateAll reads whatever is there without waiting: once the reply ends there is no caret to wait for
-    // (a waiting `evaluate` here sat out the whole test timeout when the reply ended between two reads).
-    const sample = await caret.evaluateAll((carets) => {
-      const el = carets[0];
-      if (!el) return null;
-      if (!el.isConnected) return "replaced"; // by a newer render between finding and reading it (CI saw this)
+  const parents = new Set<string>();
+  // Word by word (a few at a time) until the caret has been seen in the list and in the table.
+  while (!(parents.has("LI") && parents.has("TD"))) {
+    await grow(chat, model, 4);
+    const sample = await caret.evaluate((el) => {
       const previous = el.previousSibling;
       const range = document.createRange();
       if (previous) range.selectNodeContents(previous);
@@ -46,49 +87,43 @@ test("while a reply streams, the caret sits at the end of its last line of text,
         sameLine: last ? box.top < last.bottom && box.bottom > last.top : true,
       };
     });
-    if (!sample) break; // the reply has ended
-    if (sample !== "replaced") samples.push(sample);
-    await page.waitForTimeout(100);
-  }
-  expect(samples.length).toBeGreaterThan(10);
-  for (const sample of samples) {
     expect(["P", "LI", "TD", "TH", "STRONG", "EM", "CODE", "A"]).toContain(sample.parent);
     expect(sample.sameLine).toBe(true);
+    parents.add(sample.parent);
   }
+  model.set({ held: false });
   await chat.waitForReply();
   await expect(caret).toHaveCount(0);
 });
 
 test("the view follows the stream only at the bottom; scrolling up stops it and offers 'scroll to latest'", async ({
   page,
+  model,
 }, testInfo) => {
   const chat = new ChatPage(page);
   await page.goto("/");
   await chat.sendAndWait("hello");
+  model.set({ held: true });
   await chat.send("Show me what Markdown can do");
-  await expect(chat.lastReply).toContainText("offline demo model");
+  await expect(chat.lastReply).toContainText("offline");
 
-  // At the bottom: the newest words stay in view as the reply grows.
-  for (let i = 0; i < 3; i++) {
-    const before = await replyLength(chat);
-    await expect.poll(() => replyLength(chat)).toBeGreaterThan(before);
+  // At the bottom: the newest words stay in view as the reply grows, until it overflows the view by far.
+  for (;;) {
+    await grow(chat, model, 15);
     // The view follows in the frame after the words land: read it once that frame has run (a direct read
     // caught the 22 px between the two, once).
     await expect.poll(() => distanceToBottom(page)).toBeLessThan(5);
+    if ((await scroller(page).evaluate((el) => el.scrollHeight - el.clientHeight)) > 500) break;
   }
   await expect(page.getByTestId("scroll-to-latest")).toHaveCount(0);
 
   // Scrolling up lets go: the reply keeps growing below, the view stays where the reader put it.
-  // (On a slow machine the reply may not overflow the view yet: wait until there is somewhere to scroll to.)
-  await expect
-    .poll(() => scroller(page).evaluate((el) => el.scrollHeight - el.clientHeight), { timeout: 20_000 })
-    .toBeGreaterThan(500);
   await scroller(page).hover();
   await page.mouse.wheel(0, -400);
   await expect(page.getByTestId("scroll-to-latest")).toBeVisible();
   const readingAt = await scroller(page).evaluate((el) => el.scrollTop);
-  const grown = await replyLength(chat);
-  await expect.poll(() => replyLength(chat)).toBeGreaterThan(grown + 40);
+  await grow(chat, model, 20);
+  await grow(chat, model, 20);
   expect(await scroller(page).evaluate((el) => el.scrollTop)).toBe(readingAt);
   expect(await distanceToBottom(page)).toBeGreaterThan(100);
 
@@ -96,9 +131,9 @@ test("the view follows the stream only at the bottom; scrolling up stops it and 
   await page.getByTestId("scroll-to-latest").click();
   await expect(page.getByTestId("scroll-to-latest")).toHaveCount(0);
   await expect(chat.composer).toBeFocused();
-  const back = await replyLength(chat);
-  await expect.poll(() => replyLength(chat)).toBeGreaterThan(back);
+  await grow(chat, model, 20);
   await expect.poll(() => distanceToBottom(page)).toBeLessThan(5);
+  model.set({ held: false });
   await chat.waitForReply();
 
   // Keyboard only: from the message box, Shift+Tab reaches the button; Enter takes the reader down.
@@ -138,4 +173,48 @@ test("a new message always brings the view back down, even when the reader was u
   await expect.poll(() => distanceToBottom(page)).toBeLessThan(5);
   await expect(page.getByTestId("scroll-to-latest")).toHaveCount(0);
   await chat.waitForReply();
+});
+
+test("a view resized under the reader (phone rotated, keyboard opening) and scrolled up in the same frame lets go", async ({
+  page,
+}) => {
+  const chat = new ChatPage(page);
+  await page.goto("/");
+  await chat.sendAndWait("Show me what Markdown can do");
+  await expect.poll(() => distanceToBottom(page)).toBeLessThan(5);
+  await expect(page.getByTestId("scroll-to-latest")).toHaveCount(0);
+
+  // A reader's swipe that lands in the frame the view was resized in: a second ResizeObserver, made after the
+  // app's, runs right after it in that frame and scrolls up. Its scroll event and the app's own move to the new
+  // end reach the app as one, ending far below where the view was before the resize.
+  await scroller(page).evaluate(
+    (el) =>
+      new Promise<void>((registered) => {
+        const w = window as unknown as { swipe?: { before: number; after: number } };
+        const before = el.scrollTop;
+        let initial = true; // observe() reports the current size once: that is not the resize
+        const observer = new ResizeObserver(() => {
+          if (initial) {
+            initial = false;
+            registered();
+            return;
+          }
+          observer.disconnect();
+          el.scrollBy({ top: -300 });
+          w.swipe = { before, after: el.scrollTop };
+        });
+        observer.observe(el);
+      }),
+  );
+  await page.setViewportSize(VIEWPORTS.phone);
+  const swipe = await page
+    .waitForFunction(() => (window as unknown as { swipe?: { before: number; after: number } }).swipe)
+    .then((handle) => handle.jsonValue() as Promise<{ before: number; after: number }>);
+  const { before, after } = swipe;
+  expect(after).toBeGreaterThan(before); // the case that matters: up from the new end, still below the old one
+
+  await expect(page.getByTestId("scroll-to-latest")).toBeVisible();
+  // Let go for good: the next frames leave the view where the reader put it.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  expect(await scroller(page).evaluate((el) => el.scrollTop)).toBe(after);
 });

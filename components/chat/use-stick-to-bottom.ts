@@ -19,6 +19,7 @@ export function useStickToBottom() {
     pinned.current = true;
     setAway(false);
     if (el) el.scrollTo({ top: el.scrollHeight, behavior });
+    if (el && behavior === "auto") lastTop.current = el.scrollTop;
   }, []);
 
   // Content grows without scroll events (words streaming in, a code block being highlighted, a notice):
@@ -28,8 +29,13 @@ export function useStickToBottom() {
     const content = contentRef.current;
     if (!el || !content) return;
     const onResize = () => {
-      if (pinned.current) el.scrollTop = el.scrollHeight;
-      else setAway(distanceToBottom(el) > NEAR_BOTTOM_PX);
+      if (pinned.current) {
+        el.scrollTop = el.scrollHeight;
+        // Our own move is the new reference for "moved up". Its scroll event comes a frame later and can be
+        // merged with a reader's scroll in that frame (a phone rotated or its keyboard opening, then a swipe up):
+        // compared with the old position, that swipe would not count as up and the view would stay pinned.
+        lastTop.current = el.scrollTop;
+      } else setAway(distanceToBottom(el) > NEAR_BOTTOM_PX);
     };
     const observer = new ResizeObserver(onResize);
     observer.observe(content);

@@ -269,6 +269,33 @@ export class ChatPage {
     return this.page.evaluate(() => navigator.clipboard.readText());
   }
 
+  /**
+   * Starts recording, in the page, every length the last reply's text takes and whether Stop was offered at that
+   * moment; the returned function reads the record. Streaming is then shown by what the page rendered, not by
+   * two reads racing the reply's end (a loaded machine once finished a reply between them).
+   */
+  async recordReplyGrowth(): Promise<() => Promise<{ lengths: number[]; stopOffered: boolean }>> {
+    await this.page.evaluate(() => {
+      const record = { lengths: [] as number[], stopOffered: false };
+      (window as unknown as { replyGrowth: typeof record }).replyGrowth = record;
+      const read = () => {
+        const replies = document.querySelectorAll('[data-testid="message-assistant"]');
+        const length = replies[replies.length - 1]?.textContent?.length ?? 0;
+        if (length > 0 && length !== record.lengths.at(-1)) record.lengths.push(length);
+        if (document.querySelector('[data-testid="stop-button"]')) record.stopOffered ||= length > 0;
+      };
+      new MutationObserver(read).observe(document.body, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+      });
+    });
+    return () =>
+      this.page.evaluate(
+        () => (window as unknown as { replyGrowth: { lengths: number[]; stopOffered: boolean } }).replyGrowth,
+      );
+  }
+
   /** Types `text` into the composer and presses Enter. */
   async send(text: string): Promise<void> {
     await this.composer.fill(text);

@@ -5,7 +5,9 @@
 //
 // - fake.baseURL            "http://127.0.0.1:<port>/v1"; serves POST /v1/chat/completions and GET /v1/models.
 // - fake.requests           every request received: { method, path, body (parsed JSON), headers (lower-case) }.
-// - fake.set(partialOpts)   change reply / delay / status / dropAfterChunks for later requests.
+// - fake.set(partialOpts)   change reply / delay / status / dropAfterChunks / held for later requests.
+// - fake.release(n)         with `held: true`, lets n more content chunks out (across all streams, in order);
+//                           a test paces a reply by what it has seen, never by the clock.
 // - fake.aborted()          how many streams the client disconnected from before the last chunk.
 // - fake.waitForAbort(ms)   resolves with the next not-yet-awaited disconnect { at: Date.now(), chunksSent },
 //                           rejects after ms; compare `at` with your own abort timestamp.
@@ -31,6 +33,8 @@ export interface FakeOpenAIOptions {
   status?: number;
   /** Destroy the connection after this many content chunks (simulates an upstream crash). */
   dropAfterChunks?: number;
+  /** Each content chunk after the first waits for a `release()`; `set({ held: false })` lets the rest flow. */
+  held?: boolean;
 }
 
 export interface FakeRequest {
@@ -49,6 +53,7 @@ export interface FakeOpenAI {
   baseURL: string;
   requests: FakeRequest[];
   set(options: Partial<FakeOpenAIOptions>): void;
+  release(chunks: number): void;
   aborted(): number;
   waitForAbort(timeoutMs?: number): Promise<FakeAbort>;
   close(): Promise<void>;
@@ -85,6 +90,18 @@ export async function startFakeOpenAI(initial: FakeOpenAIOptions = {}): Promise<
   const waiters: Array<(a: FakeAbort) => void> = [];
   let awaited = 0;
   let seq = 0;
+  let permits = 0;
+  let wakeHeld: Array<() => void> = [];
+  const wake = () => {
+    const waiting = wakeHeld;
+    wakeHeld = [];
+    for (const resolve of waiting) resolve();
+  };
+  /** Resolves when this chunk may go: at once unless held, else when a permit is released (or holding ends). */
+  const mayGo = async (res: ServerResponse) => {
+    while (opts.held && permits === 0 && !res.destroyed) await new Promise<void>((r) => wakeHeld.push(r));
+    if (opts.held && permits > 0) permits--;
+  };
 
   const recordAbort = (abort: FakeAbort) => {
     aborts.push(abort);
@@ -137,6 +154,7 @@ export async function startFakeOpenAI(initial: FakeOpenAIOptions = {}): Promise<
     let sent = 0;
     res.on("close", () => {
       if (!finished) recordAbort({ at: Date.now(), chunksSent: sent });
+      wake(); // a held chunk of a closed stream stops waiting
     });
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     res.flushHeaders();
@@ -158,6 +176,7 @@ export async function startFakeOpenAI(initial: FakeOpenAIOptions = {}): Promise<
 
     for (const [i, token] of tokens.entries()) {
       if (i > 0 && (opts.chunkDelayMs ?? 0) > 0) await new Promise((r) => setTimeout(r, opts.chunkDelayMs));
+      if (i > 0) await mayGo(res);
       if (res.destroyed) return;
       if (opts.dropAfterChunks !== undefined && sent >= opts.dropAfterChunks) {
         finished = true; // a server-side drop is not a client disconnect
@@ -192,7 +211,14 @@ export async function startFakeOpenAI(initial: FakeOpenAIOptions = {}): Promise<
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
-    set: (next) => Object.assign(opts, next),
+    set: (next) => {
+      Object.assign(opts, next);
+      wake();
+    },
+    release: (chunks) => {
+      permits += chunks;
+      wake();
+    },
     aborted: () => aborts.length,
     waitForAbort(timeoutMs = 2_000) {
       const ready = aborts[awaited];
@@ -213,6 +239,8 @@ export async function startFakeOpenAI(initial: FakeOpenAIOptions = {}): Promise<
       });
     },
     async close() {
+      opts.held = false;
+      wake();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
