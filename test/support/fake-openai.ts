@@ -213,6 +213,8 @@ export async function startFakeOpenAI(initial: FakeOpenAIOptions = {}): Promise<
     requests,
     set: (next) => {
       Object.assign(opts, next);
+      // A hold starts from nothing: permits left over from an earlier hold would let words out unasked.
+      if ("held" in next) permits = 0;
       wake();
     },
     release: (chunks) => {
