@@ -14,8 +14,7 @@ export class MemoryOperatorStore implements OperatorStore {
   constructor(private readonly admission: MemoryAdmissionBackend) {}
 
   async getBlock(target: string, now: number): Promise<BlockEntry | null> {
-    const block = this.admission.operator.blockOf([target], now);
-    return block && { target, ...block };
+    return this.admission.operator.blockOf([target], now);
   }
 
   async setBlock({ target, until, reason }: BlockEntry): Promise<void> {
@@ -31,7 +30,7 @@ export class MemoryOperatorStore implements OperatorStore {
     const blocks = this.admission.operator.blocks;
     return [...blocks.keys()].flatMap((target) => {
       const block = this.admission.operator.blockOf([target], now);
-      return block ? [{ target, ...block }] : [];
+      return block ? [block] : [];
     });
   }
 

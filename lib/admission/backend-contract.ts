@@ -292,7 +292,12 @@ export function defineAdmissionContract(name: string, h: ContractHarness): void 
       await h.operator().setBlock({ target: base.limitKey, until: T0 + 30_000, reason: "spam" }, T0);
       const refused = await h.backend().admit(base);
       if (refused.admitted) throw new Error("admitted");
-      expect(refused.refusals).toContainEqual({ reason: "blocked", until: T0 + 30_000, note: "spam" });
+      expect(refused.refusals).toContainEqual({
+        reason: "blocked",
+        until: T0 + 30_000,
+        note: "spam",
+        target: expect.any(String),
+      });
       expect(refused.layers.find((l) => l.layer.name === "min")?.remaining).toBe(3);
       expect(admitted(await h.backend().admit({ ...base, now: T0 + 30_001 })).claim).toBe("created");
       const neighbour = request({ ip: "198.51.100.7" });

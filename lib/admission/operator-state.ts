@@ -2,7 +2,7 @@
 import type { BlockEntry } from "../admin/types";
 import { MemoryWindows } from "../ratelimit/memory-windows";
 import { STATS_TOP_MAX, STATS_TTL_SECONDS, statsMinute } from "./budget";
-import type { AbusePolicy } from "./types";
+import { type AbusePolicy, AUTOMATIC_BLOCK_REASON } from "./types";
 
 /** A block as kept under its target. */
 export type Block = Omit<BlockEntry, "target">;
@@ -22,14 +22,19 @@ export class MemoryOperatorState {
   readonly stats = new Map<number, MinuteStats>();
   private readonly abuse = new MemoryWindows(100_000);
 
-  /** The block that applies to any of these targets and lasts longest, or null. */
-  blockOf(targets: string[], now: number): Block | null {
-    let found: Block | null = null;
-    for (const target of targets) {
+  /**
+   * The block that applies to a caller with these targets (its limit key first) and lasts longest, or null.
+   * An automatic block applies only on the first target, the offender's own identity (see
+   * AdmissionRequest.blockTargets), as the Redis script decides.
+   */
+  blockOf(targets: string[], now: number): BlockEntry | null {
+    let found: BlockEntry | null = null;
+    targets.forEach((target, i) => {
       const block = this.blocks.get(target);
       if (block && block.until <= now) this.blocks.delete(target);
-      else if (block && (!found || block.until > found.until)) found = block;
-    }
+      else if (!block || (i > 0 && block.reason === AUTOMATIC_BLOCK_REASON)) return;
+      else if (!found || block.until > found.until) found = { target, ...block };
+    });
     return found;
   }
 
@@ -67,7 +72,7 @@ export class MemoryOperatorState {
       if (this.blocks.size > 10_000) {
         for (const [target, block] of this.blocks) if (block.until <= now) this.blocks.delete(target);
       }
-      this.blocks.set(limitKey, { until: now + abuse.blockSeconds * 1000, reason: "automatic" });
+      this.blocks.set(limitKey, { until: now + abuse.blockSeconds * 1000, reason: AUTOMATIC_BLOCK_REASON });
     }
   }
 }

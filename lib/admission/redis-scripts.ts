@@ -45,17 +45,24 @@ end
 if spec.peek then return cjson.encode({ ok = 0, plan = plan, layers = layers, usedTokens = 0 }) end
 `;
 
-/** An operator's block, or the automatic one, of any of the caller's targets (`user:<id>`, `ip:<addr>`). */
+/**
+ * An operator's block of any of the caller's targets (`user:<id>`, `ip:<addr>`), or an automatic block of the
+ * caller's own limit key (target 1): an address blocked automatically for its anonymous traffic does not
+ * refuse the signed-in users behind it. The refusal names the target, so the outage fallback can keep it.
+ */
 const BLOCKS_CHECK = `
-local blocked = nil
+local blocked, blockedTarget = nil, nil
 for i = 1, #spec.blockTargets do
   local raw = redis.call("GET", KEYS[BLOCKS + i])
   if raw then
     local block = cjson.decode(raw)
-    if block["until"] > now and (not blocked or block["until"] > blocked["until"]) then blocked = block end
+    local applies = i == 1 or block.reason ~= "automatic"
+    if applies and block["until"] > now and (not blocked or block["until"] > blocked["until"]) then
+      blocked, blockedTarget = block, spec.blockTargets[i]
+    end
   end
 end
-if blocked then refusals[#refusals + 1] = { "blocked", blocked["until"], blocked.reason } end
+if blocked then refusals[#refusals + 1] = { "blocked", blocked["until"], blocked.reason, blockedTarget } end
 `;
 
 const LEASES_AND_CONVERSATION = `

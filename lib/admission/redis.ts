@@ -257,7 +257,7 @@ function toRefusal(raw: (string | number)[], layers: LayerState[]): Refusal {
     case "nothing_to_replace":
       return { reason: "nothing_to_replace" };
     case "blocked":
-      return { reason: "blocked", until: Number(a), note: String(b) };
+      return { reason: "blocked", until: Number(a), note: String(b), target: String(c) };
     default:
       return { reason: "not_found" };
   }

@@ -135,6 +135,31 @@ export function defineAdminSteeringSuite(backend: SuiteBackend): void {
       expect((await sendChat(caller)).status).toBe(200);
     });
 
+    it("an automatic block of an anonymous address refuses its guests, never the signed-in users behind it", async () => {
+      configure({
+        RATE_LIMIT_CHAT_PER_MIN: "1",
+        ABUSE_BLOCK_AFTER_REFUSALS: "3",
+        ABUSE_BLOCK_SECONDS: "600",
+      });
+      const ip = "198.51.100.87";
+      const guest = await guestCaller(ip);
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        if (i > 0) vi.setSystemTime(Date.now() + 1_100);
+        statuses.push((await sendChat(guest)).status);
+      }
+      expect(statuses).toEqual([200, 429, 429, 429, 429, 403]);
+      const { blocks } = await adminJson<AdminBlocks>("GET", "/api/admin/blocks");
+      expect(blocks).toMatchObject([{ key: `ip:${ip}`, reason: "automatic" }]);
+      // Another guest session from the address is the same anonymous identity: still blocked.
+      expect((await sendChat(await guestCaller(ip))).body).toMatchObject({ error: "blocked" });
+      // A signed-in colleague behind the same NAT is judged by their own key.
+      const member: Caller = { bearer: await userToken("colleague"), ip };
+      for (let i = 0; i < 2; i++) vi.setSystemTime(Date.now() + 1_100);
+      expect((await sendChat(member)).status).toBe(200);
+      expect(await remaining(userKeyOf("colleague"))).toEqual([0, 59]);
+    });
+
     it("refusals answered from an instance's cache count towards the automatic block too", async () => {
       configure({ RATE_LIMIT_CHAT_PER_MIN: "1", ABUSE_BLOCK_AFTER_REFUSALS: "3", ABUSE_BLOCK_SECONDS: "60" });
       const caller: Caller = { bearer: await userToken("flooder"), ip: "198.51.100.86" };
