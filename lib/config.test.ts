@@ -48,6 +48,7 @@ describe("parseConfig", () => {
     ["ADMIN_USER_IDS", "dev-alice"],
     ["ADMIN_USER_IDS", "user:dev-alice, ip:203.0.113.7"],
     ["ADMIN_USER_IDS", "user:"],
+    ["STRIPE_PAYMENT_LINK_ID", "https://buy.stripe.com/test_123"],
   ])("rejects %s=%s with an error naming the variable", (variable, value) => {
     expect(() => parseConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [variable]: value })).toThrow(variable);
