@@ -144,6 +144,9 @@ const envSchema = z.object({
       .optional(),
   ),
   ADMIN_USER_IDS: userKeyList,
+  // Each operator's admin API requests per minute (0 = no limit): reads (GET) and changes.
+  ADMIN_RATE_LIMIT_READS_PER_MIN: nonNegativeInt(300),
+  ADMIN_RATE_LIMIT_CHANGES_PER_MIN: nonNegativeInt(60),
   VERCEL_GIT_COMMIT_SHA: optionalString,
   // Filled in by next.config.ts at build time from git, when the build has a checkout.
   APP_BUILD_COMMIT: optionalString,
@@ -204,7 +207,13 @@ export interface Config {
   plans: PlanTable;
   billing: { stripeWebhookSecret: string | undefined; paymentLinkId: string | undefined };
   /** Who may use the operator console: ADMIN_TOKEN (unset: no token works), and these user keys. */
-  admin: { token: string | undefined; userKeys: readonly string[] };
+  admin: {
+    token: string | undefined;
+    userKeys: readonly string[];
+    /** Each operator's admin API requests per minute; 0 = no limit. */
+    readsPerMinute: number;
+    changesPerMinute: number;
+  };
   build: { version: string; commit: string | null };
 }
 
@@ -281,7 +290,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         : null,
     plans: planTable(e),
     billing: { stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET, paymentLinkId: e.STRIPE_PAYMENT_LINK_ID },
-    admin: { token: e.ADMIN_TOKEN, userKeys: e.ADMIN_USER_IDS },
+    admin: {
+      token: e.ADMIN_TOKEN,
+      userKeys: e.ADMIN_USER_IDS,
+      readsPerMinute: e.ADMIN_RATE_LIMIT_READS_PER_MIN,
+      changesPerMinute: e.ADMIN_RATE_LIMIT_CHANGES_PER_MIN,
+    },
     build: { version: APP_VERSION, commit: e.VERCEL_GIT_COMMIT_SHA ?? e.APP_BUILD_COMMIT ?? null },
   };
 }

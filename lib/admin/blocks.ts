@@ -31,21 +31,23 @@ export async function blockKey(
   return wire;
 }
 
-/** Lifts the key's block, an operator's or the automatic one; audited only when there was one to lift. */
+/**
+ * Lifts the key's block, an operator's or the automatic one, and with it the key's count of refusals towards
+ * an automatic block. A key with no block is a no-op: nothing changes (its refusal count stays) and nothing
+ * is audited.
+ */
 export async function unblockKey(limitKey: LimitKey, actor: string, now: number): Promise<AdminUnblock> {
-  const block = await operatorCall(() => services().operator.getBlock(limitKey.key, now));
-  const removed = await operatorCall(() => services().operator.clearBlock(limitKey.key));
-  const unblocked = removed && block !== null;
-  if (unblocked) {
+  const lifted = await operatorCall(() => services().operator.clearBlock(limitKey.key, now));
+  if (lifted) {
     await recordChange(
       actor,
       "unblock",
       limitKey.key,
-      `lifted a block until ${toWire(block).until} (${block.reason})`,
+      `lifted a block until ${toWire(lifted).until} (${lifted.reason})`,
       now,
     );
   }
-  return { key: limitKey.key, unblocked };
+  return { key: limitKey.key, unblocked: lifted !== null };
 }
 
 /** Live blocks, the soonest to end first. */

@@ -1,5 +1,5 @@
 // The operator's state in one process's memory: blocks, per-minute stats, repeat offenders' refusal counts.
-import type { BlockEntry } from "../admin/types";
+import { AUDIT_RETENTION_MS, type AuditEntry, type BlockEntry } from "../admin/types";
 import { MemoryWindows } from "../ratelimit/memory-windows";
 import { STATS_TOP_MAX, STATS_TTL_SECONDS, statsMinute } from "./budget";
 import { type AbusePolicy, AUTOMATIC_BLOCK_REASON } from "./types";
@@ -13,6 +13,11 @@ export interface MinuteStats {
   top: Map<string, number>;
 }
 
+/** The audit log's words for an automatic block (the Redis scripts are handed the same text). */
+export function automaticBlockDetail(abuse: AbusePolicy): string {
+  return `for ${abuse.blockSeconds} s: more than ${abuse.afterRefusals} refused messages within ${abuse.windowSeconds} s`;
+}
+
 /** Minutes of stats kept (the console shows the last hour). */
 const STATS_MINUTES = STATS_TTL_SECONDS / 60;
 
@@ -21,6 +26,27 @@ export class MemoryOperatorState {
   readonly blocks = new Map<string, Block>();
   readonly stats = new Map<number, MinuteStats>();
   private readonly abuse = new MemoryWindows(100_000);
+  /** The audit log, newest first, each entry with when it was made (epoch ms). */
+  private readonly auditLog: { at: number; entry: AuditEntry }[] = [];
+
+  appendAudit(entry: AuditEntry, now: number): void {
+    this.auditLog.unshift({ at: now, entry });
+    while ((this.auditLog.at(-1)?.at ?? now) < now - AUDIT_RETENTION_MS) this.auditLog.pop();
+  }
+
+  /** `limit` entries, newest first, after passing over the `offset` newest. */
+  audit(limit: number, offset: number): AuditEntry[] {
+    return this.auditLog.slice(offset, offset + limit).map((e) => e.entry);
+  }
+
+  /** Lifts the target's live block and forgets its refusals; null (and nothing changed) when it had none. */
+  clearBlock(target: string, now: number): BlockEntry | null {
+    const block = this.blockOf([target], now);
+    if (!block) return null;
+    this.blocks.delete(target);
+    this.abuse.delete(target);
+    return block;
+  }
 
   /**
    * The block that applies to a caller with these targets (its limit key first) and lasts longest, or null.
@@ -55,11 +81,6 @@ export class MemoryOperatorState {
     }
   }
 
-  /** Forgets an identity's refusals (an operator lifted its block): the next one starts a new count. */
-  forgetRefusals(limitKey: string): void {
-    this.abuse.delete(limitKey);
-  }
-
   /** Counts a refusal under `scope`; with a policy, blocks an identity refused too often (not for blocks or 402s). */
   countRefusal(now: number, scope: string, limitKey: string, abuse: AbusePolicy | null, times = 1): void {
     this.count(now, `refused:${scope}`, limitKey, times);
@@ -73,6 +94,9 @@ export class MemoryOperatorState {
         for (const [target, block] of this.blocks) if (block.until <= now) this.blocks.delete(target);
       }
       this.blocks.set(limitKey, { until: now + abuse.blockSeconds * 1000, reason: AUTOMATIC_BLOCK_REASON });
+      const at = new Date(now).toISOString();
+      const detail = automaticBlockDetail(abuse);
+      this.appendAudit({ at, actor: AUTOMATIC_BLOCK_REASON, action: "block", key: limitKey, detail }, now);
     }
   }
 }
