@@ -25,7 +25,10 @@ export async function blockKey(
   now: number,
 ): Promise<AdminBlock> {
   const block: BlockEntry = { target: limitKey.key, until: now + seconds * 1000, reason };
-  await operatorCall(() => services().operator.setBlock(block, now));
+  const { operator, admission } = services();
+  await operatorCall(() => operator.setBlock(block, now));
+  // This instance enforces it through a store outage too (lib/admission/operator-state.ts).
+  admission.fallback?.operator.keepBlock(block, now);
   const wire = toWire(block);
   await recordChange(actor, "block", limitKey.key, `for ${seconds} s, until ${wire.until}: ${reason}`, now);
   return wire;
@@ -37,7 +40,9 @@ export async function blockKey(
  * is audited.
  */
 export async function unblockKey(limitKey: LimitKey, actor: string, now: number): Promise<AdminUnblock> {
-  const lifted = await operatorCall(() => services().operator.clearBlock(limitKey.key, now));
+  const { operator, admission } = services();
+  const lifted = await operatorCall(() => operator.clearBlock(limitKey.key, now));
+  admission.fallback?.operator.clearBlock(limitKey.key, now);
   if (lifted) {
     await recordChange(
       actor,
@@ -52,7 +57,9 @@ export async function unblockKey(limitKey: LimitKey, actor: string, now: number)
 
 /** Live blocks, the soonest to end first. */
 export async function listBlocks(now: number): Promise<AdminBlocks> {
-  const blocks = await operatorCall(() => services().operator.listBlocks(now));
+  const { operator, admission } = services();
+  const blocks = await operatorCall(() => operator.listBlocks(now));
+  for (const block of blocks) admission.fallback?.operator.keepBlock(block, now);
   return {
     blocks: blocks
       .sort((a, b) => a.until - b.until)

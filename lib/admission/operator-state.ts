@@ -39,6 +39,28 @@ export class MemoryOperatorState {
     return this.auditLog.slice(offset, offset + limit).map((e) => e.entry);
   }
 
+  /**
+   * Keeps a block the shared store answered with, or one this instance's operator made or listed: the outage
+   * fallback enforces it while Redis is down, as it does the limits.
+   */
+  keepBlock({ target, until, reason }: BlockEntry, now: number): void {
+    this.sweepBlocks(now);
+    this.blocks.set(target, { until, reason });
+  }
+
+  /** The store admitted a caller with these targets: no block of theirs that would refuse it stands any more. */
+  forgetBlocksOf(targets: string[]): void {
+    targets.forEach((target, i) => {
+      const block = this.blocks.get(target);
+      if (block && (i === 0 || block.reason !== AUTOMATIC_BLOCK_REASON)) this.blocks.delete(target);
+    });
+  }
+
+  private sweepBlocks(now: number): void {
+    if (this.blocks.size <= 10_000) return;
+    for (const [target, block] of this.blocks) if (block.until <= now) this.blocks.delete(target);
+  }
+
   /** Lifts the target's live block and forgets its refusals; null (and nothing changed) when it had none. */
   clearBlock(target: string, now: number): BlockEntry | null {
     const block = this.blockOf([target], now);
@@ -90,9 +112,7 @@ export class MemoryOperatorState {
     const ends = before > 0 ? (this.abuse.resetAt(limitKey) ?? now) : now + abuse.windowSeconds * 1000;
     this.abuse.set(limitKey, before + times, ends, now);
     if (before + times > abuse.afterRefusals && !this.blockOf([limitKey], now)) {
-      if (this.blocks.size > 10_000) {
-        for (const [target, block] of this.blocks) if (block.until <= now) this.blocks.delete(target);
-      }
+      this.sweepBlocks(now);
       this.blocks.set(limitKey, { until: now + abuse.blockSeconds * 1000, reason: AUTOMATIC_BLOCK_REASON });
       const at = new Date(now).toISOString();
       const detail = automaticBlockDetail(abuse);
