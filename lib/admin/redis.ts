@@ -2,6 +2,7 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis";
 import { admissionKeys } from "../admission/budget";
+import { AUDIT_APPEND_LUA } from "./audit-lua";
 import {
   AUDIT_RETENTION_MS,
   type AuditEntry,
@@ -10,6 +11,9 @@ import {
   type MinuteCounts,
   type OperatorStore,
 } from "./types";
+
+const APPEND_AUDIT = `${AUDIT_APPEND_LUA}
+appendAudit(KEYS[1], tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]))`;
 
 /** An audit entry as the sorted set holds it: `at` in epoch ms (the scripts can't write ISO dates), unique `id`. */
 type StoredAuditEntry = Omit<AuditEntry, "at"> & { at: number; id: string };
@@ -89,11 +93,10 @@ export class RedisOperatorStore implements OperatorStore {
   }
 
   async appendAudit(entry: AuditEntry, now: number): Promise<void> {
-    const stored: StoredAuditEntry = { ...entry, at: Date.parse(entry.at), id: crypto.randomUUID() };
-    const tx = this.redis.multi();
-    tx.zadd(admissionKeys.audit(), { score: stored.at, member: JSON.stringify(stored) });
-    tx.zremrangebyscore(admissionKeys.audit(), "-inf", now - AUDIT_RETENTION_MS);
-    await tx.exec();
+    // Entries are made at `now` (recordChange): the retention counts back from it.
+    const stored: StoredAuditEntry = { ...entry, at: now, id: crypto.randomUUID() };
+    const args = [String(now), JSON.stringify(stored), String(AUDIT_RETENTION_MS)];
+    await this.redis.eval(APPEND_AUDIT, [admissionKeys.audit()], args);
   }
 
   async audit(limit: number, offset: number): Promise<AuditEntry[]> {

@@ -308,6 +308,25 @@ export function defineAdmissionContract(name: string, h: ContractHarness): void 
       expect((await h.backend().admit(neighbour)).admitted).toBe(true);
     });
 
+    it("reads audit entries made in the same millisecond back in the order they were made", async () => {
+      const at = new Date(T0).toISOString();
+      for (const action of ["reset", "block", "unblock", "reset"] as const) {
+        await h
+          .operator()
+          .appendAudit({ at, actor: "admin-token", action, key: "user:same-ms", detail: action }, T0);
+      }
+      const entries = await h.operator().audit(10, 0);
+      expect(entries.map((e) => e.action)).toEqual(["reset", "unblock", "block", "reset"]);
+      expect(entries[0]).toEqual({
+        at,
+        actor: "admin-token",
+        action: "reset",
+        key: "user:same-ms",
+        detail: "reset",
+      });
+      expect((await h.operator().audit(2, 1)).map((e) => e.action)).toEqual(["unblock", "block"]);
+    });
+
     it("counts admissions and refusals per minute, by scope, with the refused identities", async () => {
       const base = request();
       for (let i = 0; i < 5; i++)

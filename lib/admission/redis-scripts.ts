@@ -1,4 +1,5 @@
 // The admission and settle steps as Redis Lua scripts: each one round trip, atomic across every instance.
+import { AUDIT_APPEND_LUA } from "../admin/audit-lua";
 
 /**
  * Why one script and not @upstash/ratelimit's `limit()` per layer: each `limit()` commits on its own, so a
@@ -126,11 +127,10 @@ end
  * The audit entry of an automatic block (actor `automatic`), kept by age like every entry (lib/admin/redis.ts
  * reads them): `at` in epoch ms, a unique `id`. spec.abuse carries the words and the retention.
  */
-const AUDIT_AUTOMATIC_BLOCK = `
+const AUDIT_AUTOMATIC_BLOCK = `${AUDIT_APPEND_LUA}
 local function auditAutomaticBlock(auditKey, key, id)
   local entry = { id = id, at = now, actor = "automatic", action = "block", key = key, detail = spec.abuse.detail }
-  redis.call("ZADD", auditKey, now, cjson.encode(entry))
-  redis.call("ZREMRANGEBYSCORE", auditKey, "-inf", now - spec.abuse.auditRetentionMs)
+  appendAudit(auditKey, now, cjson.encode(entry), spec.abuse.auditRetentionMs)
 end
 `;
 
