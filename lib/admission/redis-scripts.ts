@@ -282,7 +282,7 @@ return { tonumber(redis.call("GET", KEYS[3]) or "0"), reserved, redis.call("GET"
  * KEYS: 1 stats (hash), 2 stats top (zset), 3 blocks index, then per identity: abuse counter, block key;
  *       last the audit log.
  * ARGV: 1 now, 2 spec (JSON: statsTtl, topMax, refused = {{scope, limitKey, count}}, abuse? {afterRefusals,
- *       windowMs, blockMs}).
+ *       windowMs, blockMs, detail, auditRetentionMs}).
  */
 export const COUNT_CACHED_REFUSALS_SCRIPT = `
 local now = tonumber(ARGV[1])
