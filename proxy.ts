@@ -16,6 +16,10 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   headers.set("cookie", withCookie(headers.get("cookie"), GUEST_COOKIE, cookieValue));
   const response = NextResponse.next({ request: { headers } });
   response.cookies.set(GUEST_COOKIE, cookieValue, guestCookieOptions());
+  // This answer carries a session of its own: a shared cache (CDN) that stored it would hand the same guest
+  // session, and so the same conversations, to every later visitor. Prerendered pages are otherwise marked
+  // `s-maxage=31536000`; answers to visitors that already have a session stay cacheable.
+  response.headers.set("Cache-Control", "private, no-store");
   return response;
 }
 

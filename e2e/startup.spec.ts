@@ -50,6 +50,16 @@ test("warns in production off Vercel when TRUSTED_PROXY_HOPS was left unset, not
   }
 });
 
+test("warns in production when AUTH_DEV_SIGNIN=true (anyone can sign in as anyone)", async () => {
+  const app = await startApp({ AUTH_DEV_SIGNIN: "true" });
+  try {
+    await expect.poll(() => app.output()).toContain("[startup] model:");
+    expect(app.output()).toContain("[startup] AUTH_DEV_SIGNIN=true in production");
+  } finally {
+    await app.stop();
+  }
+});
+
 test("starts with a copied .env.example (blank means unset) on the embedded defaults", async () => {
   const env: Record<string, string> = {};
   for (const line of readFileSync(".env.example", "utf8").split("\n")) {

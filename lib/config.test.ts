@@ -48,6 +48,8 @@ describe("parseConfig", () => {
     ["ADMIN_USER_IDS", "dev-alice"],
     ["ADMIN_USER_IDS", "user:dev-alice, ip:203.0.113.7"],
     ["ADMIN_USER_IDS", "user:"],
+    ["STRIPE_PAYMENT_LINK_ID", "https://buy.stripe.com/test_123"],
+    ["ADMIN_RATE_LIMIT_CHANGES_PER_MIN", "-1"],
   ])("rejects %s=%s with an error naming the variable", (variable, value) => {
     expect(() => parseConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [variable]: value })).toThrow(variable);
@@ -67,12 +69,17 @@ describe("parseConfig", () => {
   });
 
   it("reads the operator console's token and admin user keys (a comma-separated list, blanks ignored)", () => {
-    expect(parseConfig({}).admin).toEqual({ token: undefined, userKeys: [] });
+    const limits = { readsPerMinute: 300, changesPerMinute: 60 };
+    expect(parseConfig({}).admin).toEqual({ token: undefined, userKeys: [], ...limits });
     const config = parseConfig({
       ADMIN_TOKEN: SECRET,
       ADMIN_USER_IDS: " user:jwt_aBc-1,, user:oidc_XyZ_2 ,user:jwt_aBc-1",
     });
-    expect(config.admin).toEqual({ token: SECRET, userKeys: ["user:jwt_aBc-1", "user:oidc_XyZ_2"] });
+    expect(config.admin).toEqual({
+      token: SECRET,
+      userKeys: ["user:jwt_aBc-1", "user:oidc_XyZ_2"],
+      ...limits,
+    });
     // A user id is what GET /api/session returns: Stripe-safe, so a raw provider subject is refused.
     expect(() => parseConfig({ ADMIN_USER_IDS: "user:auth0|123" })).toThrow(/ADMIN_USER_IDS/);
     expect(() => parseConfig({ ADMIN_USER_IDS: "alice" })).toThrow(

@@ -126,6 +126,14 @@ const envSchema = z.object({
   // JSON object keyed by plan name, merged over the defaults built from the four variables above.
   RATE_LIMIT_PLANS: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
+  // Only checkouts from this Payment Link raise a plan (others in the same Stripe account are ignored).
+  STRIPE_PAYMENT_LINK_ID: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^plink_[A-Za-z0-9]+$/, "must be a Payment Link id (plink_…), as Stripe shows it")
+      .optional(),
+  ),
   // The operator console: a bearer token for the API, and the signed-in users who may use it.
   ADMIN_TOKEN: z.preprocess(
     blankToUndefined,
@@ -136,6 +144,9 @@ const envSchema = z.object({
       .optional(),
   ),
   ADMIN_USER_IDS: userKeyList,
+  // Each operator's admin API requests per minute (0 = no limit): reads (GET) and changes.
+  ADMIN_RATE_LIMIT_READS_PER_MIN: nonNegativeInt(300),
+  ADMIN_RATE_LIMIT_CHANGES_PER_MIN: nonNegativeInt(60),
   VERCEL_GIT_COMMIT_SHA: optionalString,
   // Filled in by next.config.ts at build time from git, when the build has a checkout.
   APP_BUILD_COMMIT: optionalString,
@@ -194,9 +205,15 @@ export interface Config {
   abuse: { afterRefusals: number; windowSeconds: number; blockSeconds: number } | null;
   /** Every plan's limits (guest, free, pro and any from RATE_LIMIT_PLANS). See lib/plans/table.ts. */
   plans: PlanTable;
-  billing: { stripeWebhookSecret: string | undefined };
+  billing: { stripeWebhookSecret: string | undefined; paymentLinkId: string | undefined };
   /** Who may use the operator console: ADMIN_TOKEN (unset: no token works), and these user keys. */
-  admin: { token: string | undefined; userKeys: readonly string[] };
+  admin: {
+    token: string | undefined;
+    userKeys: readonly string[];
+    /** Each operator's admin API requests per minute; 0 = no limit. */
+    readsPerMinute: number;
+    changesPerMinute: number;
+  };
   build: { version: string; commit: string | null };
 }
 
@@ -272,8 +289,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
           }
         : null,
     plans: planTable(e),
-    billing: { stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET },
-    admin: { token: e.ADMIN_TOKEN, userKeys: e.ADMIN_USER_IDS },
+    billing: { stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET, paymentLinkId: e.STRIPE_PAYMENT_LINK_ID },
+    admin: {
+      token: e.ADMIN_TOKEN,
+      userKeys: e.ADMIN_USER_IDS,
+      readsPerMinute: e.ADMIN_RATE_LIMIT_READS_PER_MIN,
+      changesPerMinute: e.ADMIN_RATE_LIMIT_CHANGES_PER_MIN,
+    },
     build: { version: APP_VERSION, commit: e.VERCEL_GIT_COMMIT_SHA ?? e.APP_BUILD_COMMIT ?? null },
   };
 }

@@ -1,4 +1,4 @@
-// The operator's audit log: every change (reset, block, unblock) with who, what, when and which key.
+// The operator's audit log: every change (reset, block, unblock; by an operator or automatic) with who, what, when.
 import { services } from "../services";
 import type { AdminAudit } from "../wire/admin";
 import { operatorCall } from "./store-call";
@@ -17,7 +17,7 @@ export async function recordChange(
 ): Promise<void> {
   const entry: AuditEntry = { at: new Date(now).toISOString(), actor, action, key, detail };
   try {
-    await operatorCall(() => services().operator.appendAudit(entry));
+    await operatorCall(() => services().operator.appendAudit(entry, now));
   } catch (error) {
     console.error(
       "[audit] could not store this entry; it is logged here instead",
@@ -27,6 +27,7 @@ export async function recordChange(
   }
 }
 
-export async function readAudit(limit: number): Promise<AdminAudit> {
-  return { entries: await operatorCall(() => services().operator.audit(limit)) };
+/** `limit` entries, newest first, after passing over the `offset` newest (pages of a log kept 30 days). */
+export async function readAudit(limit: number, offset: number): Promise<AdminAudit> {
+  return { entries: await operatorCall(() => services().operator.audit(limit, offset)) };
 }

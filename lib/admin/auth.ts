@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { getConfig } from "../config";
 import { ApiError } from "../http/errors";
 import { identifyCaller, userKey, type VerifiedUser } from "../identity/identify";
+import { limitOperatorRequest } from "./rate-limit";
 
 /** The audit log's name for whoever acts: `admin-token`, or the admin's user key. */
 export const ADMIN_TOKEN_ACTOR = "admin-token";
@@ -30,11 +31,15 @@ export async function adminAccess(request: Request): Promise<AdminAccess> {
 
 /**
  * The admin's actor name, or the 401/403 every admin route answers first — before reading any input, so a
- * non-admin learns nothing about keys, blocks or counts (not even whether their input was well formed).
+ * non-admin learns nothing about keys, blocks or counts (not even whether their input was well formed) —
+ * then the 429 of an operator over their per-minute limit (./rate-limit.ts).
  */
 export async function requireAdmin(request: Request): Promise<string> {
   const access = await adminAccess(request);
-  if (access.kind === "admin") return access.actor;
+  if (access.kind === "admin") {
+    await limitOperatorRequest(access.actor, request.method, Date.now());
+    return access.actor;
+  }
   if (access.kind === "anonymous") {
     throw new ApiError(
       "unauthorized",

@@ -25,32 +25,41 @@ export async function blockKey(
   now: number,
 ): Promise<AdminBlock> {
   const block: BlockEntry = { target: limitKey.key, until: now + seconds * 1000, reason };
-  await operatorCall(() => services().operator.setBlock(block, now));
+  const { operator, admission } = services();
+  await operatorCall(() => operator.setBlock(block, now));
+  // This instance enforces it through a store outage too (lib/admission/operator-state.ts).
+  admission.fallback?.operator.keepBlock(block, now);
   const wire = toWire(block);
   await recordChange(actor, "block", limitKey.key, `for ${seconds} s, until ${wire.until}: ${reason}`, now);
   return wire;
 }
 
-/** Lifts the key's block, an operator's or the automatic one; audited only when there was one to lift. */
+/**
+ * Lifts the key's block, an operator's or the automatic one, and with it the key's count of refusals towards
+ * an automatic block. A key with no block is a no-op: nothing changes (its refusal count stays) and nothing
+ * is audited.
+ */
 export async function unblockKey(limitKey: LimitKey, actor: string, now: number): Promise<AdminUnblock> {
-  const block = await operatorCall(() => services().operator.getBlock(limitKey.key, now));
-  const removed = await operatorCall(() => services().operator.clearBlock(limitKey.key));
-  const unblocked = removed && block !== null;
-  if (unblocked) {
+  const { operator, admission } = services();
+  const lifted = await operatorCall(() => operator.clearBlock(limitKey.key, now));
+  admission.fallback?.operator.clearBlock(limitKey.key, now);
+  if (lifted) {
     await recordChange(
       actor,
       "unblock",
       limitKey.key,
-      `lifted a block until ${toWire(block).until} (${block.reason})`,
+      `lifted a block until ${toWire(lifted).until} (${lifted.reason})`,
       now,
     );
   }
-  return { key: limitKey.key, unblocked };
+  return { key: limitKey.key, unblocked: lifted !== null };
 }
 
 /** Live blocks, the soonest to end first. */
 export async function listBlocks(now: number): Promise<AdminBlocks> {
-  const blocks = await operatorCall(() => services().operator.listBlocks(now));
+  const { operator, admission } = services();
+  const blocks = await operatorCall(() => operator.listBlocks(now));
+  for (const block of blocks) admission.fallback?.operator.keepBlock(block, now);
   return {
     blocks: blocks
       .sort((a, b) => a.until - b.until)

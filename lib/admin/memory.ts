@@ -1,37 +1,30 @@
 // The operator's store in one process's memory: the admission backend's own blocks, stats and windows.
 import type { MemoryAdmissionBackend } from "../admission/memory";
-import {
-  type AuditEntry,
-  type BlockEntry,
-  MAX_AUDIT_ENTRIES,
-  type MinuteCounts,
-  type OperatorStore,
-} from "./types";
+import { MemoryWindows } from "../ratelimit/memory-windows";
+import type { AuditEntry, BlockEntry, MinuteCounts, OperatorStore } from "./types";
 
 export class MemoryOperatorStore implements OperatorStore {
-  private readonly entries: AuditEntry[] = [];
+  private readonly requests = new MemoryWindows(10_000);
 
   constructor(private readonly admission: MemoryAdmissionBackend) {}
 
   async getBlock(target: string, now: number): Promise<BlockEntry | null> {
-    const block = this.admission.operator.blockOf([target], now);
-    return block && { target, ...block };
+    return this.admission.operator.blockOf([target], now);
   }
 
   async setBlock({ target, until, reason }: BlockEntry): Promise<void> {
     this.admission.operator.blocks.set(target, { until, reason });
   }
 
-  async clearBlock(target: string): Promise<boolean> {
-    this.admission.operator.forgetRefusals(target);
-    return this.admission.operator.blocks.delete(target);
+  async clearBlock(target: string, now: number): Promise<BlockEntry | null> {
+    return this.admission.operator.clearBlock(target, now);
   }
 
   async listBlocks(now: number): Promise<BlockEntry[]> {
     const blocks = this.admission.operator.blocks;
     return [...blocks.keys()].flatMap((target) => {
       const block = this.admission.operator.blockOf([target], now);
-      return block ? [{ target, ...block }] : [];
+      return block ? [block] : [];
     });
   }
 
@@ -50,12 +43,19 @@ export class MemoryOperatorStore implements OperatorStore {
     return out;
   }
 
-  async appendAudit(entry: AuditEntry): Promise<void> {
-    this.entries.unshift(entry);
-    this.entries.length = Math.min(this.entries.length, MAX_AUDIT_ENTRIES);
+  async appendAudit(entry: AuditEntry, now: number): Promise<void> {
+    this.admission.operator.appendAudit(entry, now);
   }
 
-  async audit(limit: number): Promise<AuditEntry[]> {
-    return this.entries.slice(0, limit);
+  async audit(limit: number, offset: number): Promise<AuditEntry[]> {
+    return this.admission.operator.audit(limit, offset);
+  }
+
+  async hit(key: string, limit: number, windowMs: number, now: number) {
+    const resetAt = (Math.floor(now / windowMs) + 1) * windowMs;
+    const used = this.requests.count(key, now);
+    if (used >= limit) return { allowed: false, resetAt };
+    this.requests.set(key, used + 1, resetAt, now);
+    return { allowed: true, resetAt };
   }
 }

@@ -1,16 +1,31 @@
 // The operator's store on Upstash Redis: every instance sees the same blocks, resets, stats and audit log.
+import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis";
 import { admissionKeys } from "../admission/budget";
+import { AUDIT_APPEND_LUA } from "./audit-lua";
 import {
+  AUDIT_RETENTION_MS,
   type AuditEntry,
   type BlockEntry,
-  MAX_AUDIT_ENTRIES,
   MAX_LISTED_BLOCKS,
   type MinuteCounts,
   type OperatorStore,
 } from "./types";
 
-const AUDIT_KEY = "audit";
+const APPEND_AUDIT = `${AUDIT_APPEND_LUA}
+appendAudit(KEYS[1], tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]))`;
+
+/** An audit entry as the sorted set holds it: `at` in epoch ms (the scripts can't write ISO dates), unique `id`. */
+type StoredAuditEntry = Omit<AuditEntry, "at"> & { at: number; id: string };
+
+// Lifting a block also forgets the refusals that led to it (the next one starts a new count) — but only when
+// there is a live block to lift: a no-op changes nothing.
+const CLEAR_BLOCK = `
+local raw = redis.call("GET", KEYS[1])
+if not raw then return nil end
+redis.call("DEL", KEYS[1], KEYS[3])
+redis.call("ZREM", KEYS[2], ARGV[1])
+return raw`;
 
 export class RedisOperatorStore implements OperatorStore {
   constructor(private readonly redis: Redis) {}
@@ -27,14 +42,14 @@ export class RedisOperatorStore implements OperatorStore {
     await tx.exec();
   }
 
-  async clearBlock(target: string): Promise<boolean> {
-    const tx = this.redis.multi();
-    tx.del(admissionKeys.block(target));
-    tx.zrem(admissionKeys.blocks(), target);
-    // Lifting an automatic block also forgets the refusals that led to it: the next one starts a new count.
-    tx.del(admissionKeys.abuse(target));
-    const [deleted] = await tx.exec<[number, number, number]>();
-    return deleted > 0;
+  async clearBlock(target: string, now: number): Promise<BlockEntry | null> {
+    const keys = [admissionKeys.block(target), admissionKeys.blocks(), admissionKeys.abuse(target)];
+    const block = await this.redis.eval<string[], { until: number; reason: string } | null>(
+      CLEAR_BLOCK,
+      keys,
+      [target],
+    );
+    return block && block.until > now ? { target, until: block.until, reason: block.reason } : null;
   }
 
   async listBlocks(now: number): Promise<BlockEntry[]> {
@@ -77,14 +92,43 @@ export class RedisOperatorStore implements OperatorStore {
     return out;
   }
 
-  async appendAudit(entry: AuditEntry): Promise<void> {
-    const tx = this.redis.multi();
-    tx.lpush(AUDIT_KEY, JSON.stringify(entry));
-    tx.ltrim(AUDIT_KEY, 0, MAX_AUDIT_ENTRIES - 1);
-    await tx.exec();
+  async appendAudit(entry: AuditEntry, now: number): Promise<void> {
+    // Entries are made at `now` (recordChange): the retention counts back from it.
+    const stored: StoredAuditEntry = { ...entry, at: now, id: crypto.randomUUID() };
+    const args = [String(now), JSON.stringify(stored), String(AUDIT_RETENTION_MS)];
+    await this.redis.eval(APPEND_AUDIT, [admissionKeys.audit()], args);
   }
 
-  async audit(limit: number): Promise<AuditEntry[]> {
-    return this.redis.lrange<AuditEntry>(AUDIT_KEY, 0, limit - 1);
+  async audit(limit: number, offset: number): Promise<AuditEntry[]> {
+    const stored = await this.redis.zrange<StoredAuditEntry[]>(
+      admissionKeys.audit(),
+      offset,
+      offset + limit - 1,
+      {
+        rev: true,
+      },
+    );
+    return stored.map(({ id: _id, at, ...entry }) => ({ ...entry, at: new Date(Number(at)).toISOString() }));
+  }
+
+  private readonly limiters = new Map<string, Ratelimit>();
+
+  async hit(key: string, limit: number, windowMs: number) {
+    const name = `${limit}/${windowMs}`;
+    let limiter = this.limiters.get(name);
+    if (!limiter) {
+      // The store call is bounded by the caller (operatorCall), so the library's own timeout (which lets a
+      // request through) and its per-instance cache of refusals are off: every instance counts in Redis.
+      limiter = new Ratelimit({
+        redis: this.redis,
+        limiter: Ratelimit.fixedWindow(limit, `${windowMs} ms`),
+        prefix: "rl:admin",
+        ephemeralCache: false,
+        timeout: 0,
+      });
+      this.limiters.set(name, limiter);
+    }
+    const { success, reset } = await limiter.limit(key);
+    return { allowed: success, resetAt: reset };
   }
 }

@@ -4,7 +4,7 @@ import { STATS_TTL_SECONDS } from "../admission/budget";
 import { parseWith } from "../http/body";
 import { ApiError } from "../http/errors";
 import { type LimitKey, parseLimitKey } from "./keys";
-import { MAX_AUDIT_ENTRIES } from "./types";
+import { MAX_AUDIT_LISTED } from "./types";
 
 /** The longest block an operator can set in one go (30 days); a longer one is a ban, kept elsewhere. */
 export const MAX_BLOCK_SECONDS = 30 * 24 * 3600;
@@ -61,7 +61,11 @@ const queryInt = (name: string, fallback: number, min: number, max: number) =>
     });
 
 export const statsQuerySchema = z.object({ minutes: queryInt("minutes", 60, 1, MAX_STATS_MINUTES) });
-export const auditQuerySchema = z.object({ limit: queryInt("limit", 100, 1, MAX_AUDIT_ENTRIES) });
+export const auditQuerySchema = z.object({
+  limit: queryInt("limit", 100, 1, MAX_AUDIT_LISTED),
+  /** How many of the newest entries to pass over: the next page starts where the last one ended. */
+  offset: queryInt("offset", 0, 0, 999_999),
+});
 export const keyQuerySchema = z.object({
   key: z
     .string({ message: "key is required, e.g. ?key=user:dev-alice or ?key=ip:203.0.113.7" })

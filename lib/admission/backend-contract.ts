@@ -292,15 +292,39 @@ export function defineAdmissionContract(name: string, h: ContractHarness): void 
       await h.operator().setBlock({ target: base.limitKey, until: T0 + 30_000, reason: "spam" }, T0);
       const refused = await h.backend().admit(base);
       if (refused.admitted) throw new Error("admitted");
-      expect(refused.refusals).toContainEqual({ reason: "blocked", until: T0 + 30_000, note: "spam" });
+      expect(refused.refusals).toContainEqual({
+        reason: "blocked",
+        until: T0 + 30_000,
+        note: "spam",
+        target: expect.any(String),
+      });
       expect(refused.layers.find((l) => l.layer.name === "min")?.remaining).toBe(3);
       expect(admitted(await h.backend().admit({ ...base, now: T0 + 30_001 })).claim).toBe("created");
       const neighbour = request({ ip: "198.51.100.7" });
       await h.operator().setBlock({ target: "ip:198.51.100.7", until: T0 + 60_000, reason: "abuse" }, T0);
       const onBlockedAddress = await h.backend().admit(neighbour);
       expect(onBlockedAddress.admitted).toBe(false);
-      expect(await h.operator().clearBlock("ip:198.51.100.7")).toBe(true);
+      expect(await h.operator().clearBlock("ip:198.51.100.7", T0)).not.toBeNull();
       expect((await h.backend().admit(neighbour)).admitted).toBe(true);
+    });
+
+    it("reads audit entries made in the same millisecond back in the order they were made", async () => {
+      const at = new Date(T0).toISOString();
+      for (const action of ["reset", "block", "unblock", "reset"] as const) {
+        await h
+          .operator()
+          .appendAudit({ at, actor: "admin-token", action, key: "user:same-ms", detail: action }, T0);
+      }
+      const entries = await h.operator().audit(10, 0);
+      expect(entries.map((e) => e.action)).toEqual(["reset", "unblock", "block", "reset"]);
+      expect(entries[0]).toEqual({
+        at,
+        actor: "admin-token",
+        action: "reset",
+        key: "user:same-ms",
+        detail: "reset",
+      });
+      expect((await h.operator().audit(2, 1)).map((e) => e.action)).toEqual(["unblock", "block"]);
     });
 
     it("counts admissions and refusals per minute, by scope, with the refused identities", async () => {
@@ -335,7 +359,7 @@ export function defineAdmissionContract(name: string, h: ContractHarness): void 
         until: T0 + 30_000,
       });
       // Lifting the block forgets the count: the next refusal is a 429 again, not an instant block.
-      expect(await h.operator().clearBlock(base.limitKey)).toBe(true);
+      expect(await h.operator().clearBlock(base.limitKey, T0)).not.toBeNull();
       const after = await send();
       expect(after.admitted ? [] : after.refusals.map((x) => x.reason)).toEqual(["rate"]);
       expect(await h.operator().getBlock(base.limitKey, T0)).toBeNull();

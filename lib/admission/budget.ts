@@ -55,6 +55,8 @@ export const admissionKeys = {
   block: (target: string) => `block:${target}`,
   /** Sorted set of blocked targets by when their block ends: the operator's list. */
   blocks: () => "blocks",
+  /** Sorted set: the operators' audit log (JSON entries scored by epoch ms), kept by age. */
+  audit: () => "audit:log",
   /** Refusals of an identity in its abuse window (which starts at its first refusal). */
   abuse: (limitKey: string) => `abuse:${limitKey}`,
   /** Hash of one minute's counts: admitted, refused:<scope>. */

@@ -87,6 +87,14 @@ async function decide(
       const result = await withDeadline(attempt, config.rateLimit.timeoutMs);
       reportStoreSuccess();
       if (result.admitted) fallback.observe(result, request.limitKey, request.now);
+      // Blocks hold through an outage too: the fallback keeps each block the store refused with, and drops
+      // the caller's once the store admits them (lifted elsewhere).
+      if (result.admitted) fallback.operator.forgetBlocksOf(request.blockTargets);
+      for (const refusal of result.admitted ? [] : result.refusals) {
+        if (refusal.reason !== "blocked") continue;
+        const { target, until, note: reason } = refusal;
+        fallback.operator.keepBlock({ target, until, reason }, request.now);
+      }
       if (redis && admission.pendingUsage.size > 0) {
         runAfterResponse(admission.pendingUsage.flush(redis).catch(reportStoreFailure));
       }

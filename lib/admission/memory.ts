@@ -97,7 +97,9 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
       used + 1 > state.limit ? [{ reason: "rate" as const, state }] : [],
     );
     const block = this.operator.blockOf(req.blockTargets, now);
-    if (block) refusals.push({ reason: "blocked", until: block.until, note: block.reason });
+    if (block) {
+      refusals.push({ reason: "blocked", until: block.until, note: block.reason, target: block.target });
+    }
 
     const live = this.liveLeases(req.limitKey, now);
     const cap = limits.concurrentStreams;

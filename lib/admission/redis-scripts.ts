@@ -1,4 +1,5 @@
 // The admission and settle steps as Redis Lua scripts: each one round trip, atomic across every instance.
+import { AUDIT_APPEND_LUA } from "../admin/audit-lua";
 
 /**
  * Why one script and not @upstash/ratelimit's `limit()` per layer: each `limit()` commits on its own, so a
@@ -11,7 +12,8 @@
  *
  * KEYS: 1 plan, 2..n+1 one window counter per layer check (n = #spec.layers), then n+2 leases (zset),
  *       n+3 reservations (hash), n+4 usage, n+5 conversation owner, n+6 meta, n+7 messages, n+8 message ids,
- *       n+9 stats (hash), n+10 stats top (zset), n+11 abuse counter, n+12 blocks index, n+13.. block keys.
+ *       n+9 stats (hash), n+10 stats top (zset), n+11 abuse counter, n+12 blocks index, n+13.. block keys,
+ *       last the audit log.
  * ARGV: 1 now (epoch ms), 2 spec (JSON, see RedisAdmissionBackend.admit).
  * Returns JSON: { ok, plan, layers = {{index, limit, used, reset}}, refusals, claim, history, length,
  *                 reserved, maxOutput, usedTokens, leased }.
@@ -45,17 +47,24 @@ end
 if spec.peek then return cjson.encode({ ok = 0, plan = plan, layers = layers, usedTokens = 0 }) end
 `;
 
-/** An operator's block, or the automatic one, of any of the caller's targets (`user:<id>`, `ip:<addr>`). */
+/**
+ * An operator's block of any of the caller's targets (`user:<id>`, `ip:<addr>`), or an automatic block of the
+ * caller's own limit key (target 1): an address blocked automatically for its anonymous traffic does not
+ * refuse the signed-in users behind it. The refusal names the target, so the outage fallback can keep it.
+ */
 const BLOCKS_CHECK = `
-local blocked = nil
+local blocked, blockedTarget = nil, nil
 for i = 1, #spec.blockTargets do
   local raw = redis.call("GET", KEYS[BLOCKS + i])
   if raw then
     local block = cjson.decode(raw)
-    if block["until"] > now and (not blocked or block["until"] > blocked["until"]) then blocked = block end
+    local applies = i == 1 or block.reason ~= "automatic"
+    if applies and block["until"] > now and (not blocked or block["until"] > blocked["until"]) then
+      blocked, blockedTarget = block, spec.blockTargets[i]
+    end
   end
 end
-if blocked then refusals[#refusals + 1] = { "blocked", blocked["until"], blocked.reason } end
+if blocked then refusals[#refusals + 1] = { "blocked", blocked["until"], blocked.reason, blockedTarget } end
 `;
 
 const LEASES_AND_CONVERSATION = `
@@ -114,8 +123,19 @@ if budget > 0 then
 end
 `;
 
+/**
+ * The audit entry of an automatic block (actor `automatic`), kept by age like every entry (lib/admin/redis.ts
+ * reads them): `at` in epoch ms, a unique `id`. spec.abuse carries the words and the retention.
+ */
+const AUDIT_AUTOMATIC_BLOCK = `${AUDIT_APPEND_LUA}
+local function auditAutomaticBlock(auditKey, key, id)
+  local entry = { id = id, at = now, actor = "automatic", action = "block", key = key, detail = spec.abuse.detail }
+  appendAudit(auditKey, now, cjson.encode(entry), spec.abuse.auditRetentionMs)
+end
+`;
+
 /** Per-minute counts for the operator's console, and repeat offenders blocked automatically (spec.abuse). */
-const STATS_AND_ABUSE = `
+const STATS_AND_ABUSE = `${AUDIT_AUTOMATIC_BLOCK}
 local function count(field, key)
   redis.call("HINCRBY", KEYS[STATS], field, 1)
   redis.call("EXPIRE", KEYS[STATS], spec.statsTtl)
@@ -150,12 +170,13 @@ local function countRefusal()
   if not spec.abuse or scope == "blocked" or scope == "credits" then return end
   local refused = redis.call("INCR", KEYS[ABUSE])
   if refused == 1 then redis.call("PEXPIRE", KEYS[ABUSE], spec.abuse.windowMs) end
-  if refused > spec.abuse.afterRefusals then
+  if refused > spec.abuse.afterRefusals and not redis.call("GET", KEYS[BLOCKS + 1]) then
     local blockedUntil = now + spec.abuse.blockMs
     local block = cjson.encode({ ["until"] = blockedUntil, reason = "automatic" })
     redis.call("SET", KEYS[BLOCKS + 1], block, "PX", spec.abuse.blockMs)
     redis.call("ZREMRANGEBYSCORE", KEYS[BLOCKS], "-inf", now) -- the index never outgrows the live blocks
     redis.call("ZADD", KEYS[BLOCKS], blockedUntil, spec.blockTargets[1])
+    auditAutomaticBlock(KEYS[#KEYS], spec.blockTargets[1], spec.leaseId)
   end
 end
 `;
@@ -258,13 +279,15 @@ return { tonumber(redis.call("GET", KEYS[3]) or "0"), reserved, redis.call("GET"
 /**
  * Refusals answered from an instance's local cache (no I/O at the time), counted afterwards in one call:
  * into the minute's stats, and into each identity's abuse window (which may block it, as the admission does).
- * KEYS: 1 stats (hash), 2 stats top (zset), 3 blocks index, then per identity: abuse counter, block key.
+ * KEYS: 1 stats (hash), 2 stats top (zset), 3 blocks index, then per identity: abuse counter, block key;
+ *       last the audit log.
  * ARGV: 1 now, 2 spec (JSON: statsTtl, topMax, refused = {{scope, limitKey, count}}, abuse? {afterRefusals,
- *       windowMs, blockMs}).
+ *       windowMs, blockMs, detail, auditRetentionMs}).
  */
 export const COUNT_CACHED_REFUSALS_SCRIPT = `
 local now = tonumber(ARGV[1])
 local spec = cjson.decode(ARGV[2])
+${AUDIT_AUTOMATIC_BLOCK}
 for i, r in ipairs(spec.refused) do
   local scope, key, times = r[1], r[2], r[3]
   redis.call("HINCRBY", KEYS[1], "refused:" .. scope, times)
@@ -278,6 +301,7 @@ for i, r in ipairs(spec.refused) do
       redis.call("SET", blockKey, cjson.encode({ ["until"] = blockedUntil, reason = "automatic" }), "PX", spec.abuse.blockMs)
       redis.call("ZREMRANGEBYSCORE", KEYS[3], "-inf", now)
       redis.call("ZADD", KEYS[3], blockedUntil, key)
+      auditAutomaticBlock(KEYS[#KEYS], key, key .. ":" .. now)
     end
   end
 end

@@ -1,5 +1,6 @@
 // Admission on Upstash Redis: the scripts of ./redis-scripts.ts, one EVALSHA per step, shared by every instance.
 import type { Redis } from "@upstash/redis";
+import { AUDIT_RETENTION_MS } from "../admin/types";
 import { type LayerState, windowKey, windowMs } from "../ratelimit/layers";
 import { conversationKeys, encodeTitle } from "../store/keys";
 import {
@@ -21,6 +22,7 @@ import {
   utcDay,
 } from "./budget";
 import type { CachedRefusal } from "./cached-refusals";
+import { automaticBlockDetail } from "./operator-state";
 import { ADMIT_SCRIPT, COUNT_CACHED_REFUSALS_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT } from "./redis-scripts";
 import type {
   AbusePolicy,
@@ -84,6 +86,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       admissionKeys.abuse(limitKey),
       admissionKeys.blocks(),
       ...req.blockTargets.map(admissionKeys.block),
+      admissionKeys.audit(),
     ];
     const spec = {
       ...limitSpec(req),
@@ -176,6 +179,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
     const minute = statsMinute(now);
     const keys = [admissionKeys.stats(minute), admissionKeys.statsTop(minute), admissionKeys.blocks()];
     for (const r of refused) keys.push(admissionKeys.abuse(r.limitKey), admissionKeys.block(r.limitKey));
+    keys.push(admissionKeys.audit());
     const spec = {
       statsTtl: STATS_TTL_SECONDS,
       topMax: STATS_TOP_MAX,
@@ -217,6 +221,8 @@ function abuseSpec(abuse: AbusePolicy | null) {
         afterRefusals: abuse.afterRefusals,
         windowMs: abuse.windowSeconds * 1000,
         blockMs: abuse.blockSeconds * 1000,
+        detail: automaticBlockDetail(abuse),
+        auditRetentionMs: AUDIT_RETENTION_MS,
       }
     : undefined;
 }
@@ -257,7 +263,7 @@ function toRefusal(raw: (string | number)[], layers: LayerState[]): Refusal {
     case "nothing_to_replace":
       return { reason: "nothing_to_replace" };
     case "blocked":
-      return { reason: "blocked", until: Number(a), note: String(b) };
+      return { reason: "blocked", until: Number(a), note: String(b), target: String(c) };
     default:
       return { reason: "not_found" };
   }

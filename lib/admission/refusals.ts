@@ -4,7 +4,7 @@ import { rateLimitHeaders, secondsUntil } from "../ratelimit/headers";
 import type { LayerState } from "../ratelimit/layers";
 import type { PaymentRequiredBody, RateLimitedBody } from "../wire/types";
 import { creditsResetAt, LEASE_MS } from "./budget";
-import type { Refusal } from "./types";
+import { AUTOMATIC_BLOCK_REASON, type Refusal } from "./types";
 
 /**
  * When one message is refused for several reasons, the first of these answers:
@@ -68,7 +68,7 @@ export function refusalError(refusals: Refusal[], ctx: RefusalContext): ApiError
     case "blocked":
       return new ApiError(
         "blocked",
-        first.note === "automatic"
+        first.note === AUTOMATIC_BLOCK_REASON
           ? "Sending is paused for this account or network after too many refused messages."
           : "Sending is blocked for this account or network by the operator.",
         { until: new Date(first.until).toISOString(), reason: first.note },

@@ -9,6 +9,9 @@ export type { PlanLimits } from "../plans/table";
 /** What a message asks: a new message, a new answer to the last one, or the last one edited. */
 export type ChatIntent = "send" | "regenerate" | "edit";
 
+/** The reason of the app's own block of a repeat offender (an operator may not use it: lib/admin/schemas.ts). */
+export const AUTOMATIC_BLOCK_REASON = "automatic";
+
 /** Repeat offenders: an identity refused more than `afterRefusals` times in a window is blocked for a while. */
 export interface AbusePolicy {
   afterRefusals: number;
@@ -35,7 +38,10 @@ export interface AdmissionRequest {
   messageId: string;
   /** UTF-8 bytes of the new message as stored (JSON): part of the prompt's cost estimate. */
   messageBytes: number;
-  /** The identities an operator's block can name for this caller: its limit key, and `ip:<addr>`. */
+  /**
+   * The identities a block can name for this caller: its limit key first, then `ip:<addr>`. An automatic
+   * block counts only on the first (the offender's own identity); an operator's on any.
+   */
   blockTargets: string[];
   /** Automatic blocking of repeat offenders, or null when off. */
   abuse: AbusePolicy | null;
@@ -46,7 +52,7 @@ export interface AdmissionRequest {
 }
 
 export type Refusal =
-  | { reason: "blocked"; until: number; note: string }
+  | { reason: "blocked"; until: number; note: string; target: string }
   | { reason: "rate"; state: LayerState }
   | { reason: "concurrency"; limit: number; freesAt: number }
   | { reason: "not_found" }

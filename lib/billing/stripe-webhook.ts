@@ -1,12 +1,13 @@
-// Stripe webhook events → plan changes: checkout completed raises a user to pro, a deleted subscription lowers them.
+// Stripe webhook events → each subscription's state → the user's plan: pro while any subscription is active.
 import Stripe from "stripe";
 import { z } from "zod";
+import { getConfig } from "@/lib/config";
 import { parseWith } from "@/lib/http/body";
 import { ApiError } from "@/lib/http/errors";
 import { USER_ID_PATTERN } from "@/lib/identity/user-id";
-import { FREE_PLAN, PRO_PLAN } from "@/lib/plans/table";
 import { requireStore } from "@/lib/resilience/degrade";
 import { services } from "@/lib/services";
+import { EVENT_RANK, nextSubscriptionState, type SubscriptionEvent, sameState } from "./subscriptions";
 
 /** Stripe's snapshot events are a few KB; a Checkout Session with expanded objects stays far below this. */
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
@@ -21,10 +22,13 @@ export interface WebhookResult {
   ignored?:
     | "unhandled_event_type"
     | "no_user"
-    | "payment_pending"
-    | "unknown_customer"
-    | "other_subscription";
+    | "not_a_subscription"
+    | "other_payment_link"
+    | "out_of_order"
+    | "subscription_ended";
+  subscription_id?: string;
   user_id?: string;
+  /** The user's plan after the event. */
   plan?: string;
 }
 
@@ -43,74 +47,106 @@ export function verifyStripeEvent(payload: string, signature: string | null, sec
 }
 
 // Only the fields we use, validated: a signed event can still come from a different API version.
+const idOf = (v: string | { id: string } | null | undefined) => (typeof v === "string" ? v : (v?.id ?? null));
 const idOrObject = z
   .union([z.string(), z.object({ id: z.string() }).loose()])
   .nullish()
-  .transform((v) => (typeof v === "string" ? v : (v?.id ?? null)));
-const metadata = z.record(z.string(), z.string()).nullish();
+  .transform(idOf);
 const checkoutSessionSchema = z
   .object({
+    mode: z.string().nullish(),
     client_reference_id: z.string().nullish(),
-    metadata,
-    customer: idOrObject,
-    subscription: idOrObject,
+    metadata: z.record(z.string(), z.string()).nullish(),
+    // An id, or the subscription itself when expanded (then its status tells a trial apart).
+    subscription: z
+      .union([z.string(), z.object({ id: z.string(), status: z.string().nullish() }).loose()])
+      .nullish(),
+    payment_link: idOrObject,
     payment_status: z.string().nullish(),
   })
   .loose();
-const subscriptionSchema = z.object({ id: z.string(), customer: idOrObject, metadata }).loose();
+const subscriptionSchema = z.object({ id: z.string(), status: z.string().nullish() }).loose();
 
 function userIdFrom(...candidates: (string | null | undefined)[]): string | null {
   return candidates.find((c): c is string => typeof c === "string" && USER_ID_PATTERN.test(c)) ?? null;
 }
 
 const unavailable = "Billing storage is temporarily unavailable; Stripe will retry.";
+/** Two deliveries for one subscription racing: each re-reads and retries; more than this is a 503 (Stripe retries). */
+const MAX_ATTEMPTS = 5;
+
+type Base = Pick<WebhookResult, "received" | "event_id" | "type">;
+type Reading =
+  | { ignored: NonNullable<WebhookResult["ignored"]> }
+  | { subscriptionId: string; user: string | null; status: string | null };
+
+/**
+ * What a checkout says. Only a subscription checkout (from STRIPE_PAYMENT_LINK_ID when set) counts: a one-time
+ * payment or a setup session buys nothing we could ever take back. It names the user; it grants pro only when
+ * paid, or when the expanded subscription says `trialing` — otherwise (`unpaid`, `no_payment_required`) the
+ * subscription's own events decide, whenever they come.
+ */
+function readCheckout(object: unknown): Reading {
+  const session = parseWith(checkoutSessionSchema, object);
+  const subscriptionId = idOf(session.subscription);
+  if (session.mode !== "subscription" || !subscriptionId) return { ignored: "not_a_subscription" };
+  const link = getConfig().billing.paymentLinkId;
+  if (link && session.payment_link !== link) return { ignored: "other_payment_link" };
+  const user = userIdFrom(session.client_reference_id, session.metadata?.user_id);
+  if (!user) return { ignored: "no_user" };
+  const trialing = typeof session.subscription === "object" && session.subscription?.status === "trialing";
+  const status = session.payment_status === "paid" ? "paid" : trialing ? "trialing" : null;
+  return { subscriptionId, user, status };
+}
+
+/** What a subscription event says: its status (a deletion ends it, whatever status it carries). */
+function readSubscription(type: string, object: unknown): Reading {
+  const subscription = parseWith(subscriptionSchema, object);
+  const status = type === "customer.subscription.deleted" ? "canceled" : (subscription.status ?? null);
+  return { subscriptionId: subscription.id, user: null, status };
+}
 
 /** Applies one verified event at most once. Throws 503 when the store is down, so Stripe retries later. */
 export async function handleStripeEvent(event: Stripe.Event): Promise<WebhookResult> {
-  const base = { received: true as const, event_id: event.id, type: event.type };
+  const base: Base = { received: true, event_id: event.id, type: event.type };
+  const rank = EVENT_RANK[event.type];
+  if (rank === undefined) return { ...base, applied: false, ignored: "unhandled_event_type" };
+  const reading = event.type.startsWith("checkout.")
+    ? readCheckout(event.data.object)
+    : readSubscription(event.type, event.data.object);
+  if ("ignored" in reading) return { ...base, applied: false, ignored: reading.ignored };
+  const { subscriptionId, user, status } = reading;
+  return applyToSubscription(base, subscriptionId, {
+    order: { created: event.created, rank, eventId: event.id },
+    user,
+    status,
+  });
+}
+
+async function applyToSubscription(
+  base: Base,
+  subscriptionId: string,
+  event: SubscriptionEvent,
+): Promise<WebhookResult> {
   const store = services().planStore;
-  const apply = async (userId: string, change: Omit<Parameters<typeof store.applyEvent>[1], "userId">) => {
-    const outcome = await requireStore(() => store.applyEvent(event.id, { userId, ...change }), unavailable);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const { state, version } = await requireStore(() => store.subscription(subscriptionId), unavailable);
+    const next = nextSubscriptionState(state, event);
+    const change = await requireStore(
+      () => store.applySubscription(base.event_id, subscriptionId, version, next),
+      unavailable,
+    );
+    if (change.outcome === "conflict") continue;
     const result: WebhookResult = {
       ...base,
-      applied: outcome === "applied",
-      user_id: userId,
-      plan: change.plan,
+      applied: change.outcome === "applied" && !sameState(state, next),
+      subscription_id: subscriptionId,
+      ...(next.user ? { user_id: next.user } : {}),
+      ...(change.plan ? { plan: change.plan } : {}),
     };
-    return outcome === "duplicate" ? { ...result, duplicate: true as const } : result;
-  };
-
-  // async_payment_succeeded is the completion of a checkout paid by a delayed method (bank debits).
-  if (
-    event.type === "checkout.session.completed" ||
-    event.type === "checkout.session.async_payment_succeeded"
-  ) {
-    const session = parseWith(checkoutSessionSchema, event.data.object);
-    const userId = userIdFrom(session.client_reference_id, session.metadata?.user_id);
-    if (!userId) return { ...base, applied: false, ignored: "no_user" };
-    if (session.payment_status === "unpaid") return { ...base, applied: false, ignored: "payment_pending" };
-    return apply(userId, {
-      plan: PRO_PLAN,
-      link: { customerId: session.customer, subscriptionId: session.subscription },
-    });
+    if (change.outcome === "duplicate") return { ...result, duplicate: true };
+    if (!result.applied) return { ...result, ignored: state?.ended ? "subscription_ended" : "out_of_order" };
+    return result;
   }
-
-  if (event.type === "customer.subscription.deleted") {
-    const subscription = parseWith(subscriptionSchema, event.data.object);
-    const userId =
-      userIdFrom(subscription.metadata?.user_id) ??
-      (await requireStore(
-        () => store.userForStripe({ customerId: subscription.customer, subscriptionId: subscription.id }),
-        unavailable,
-      ));
-    if (!userId) return { ...base, applied: false, ignored: "unknown_customer" };
-    // A user who re-subscribed keeps pro when their old subscription's deletion arrives late.
-    const current = (await requireStore(() => store.stripeLink(userId), unavailable)).subscriptionId;
-    if (current && current !== subscription.id) {
-      return { ...base, applied: false, ignored: "other_subscription", user_id: userId };
-    }
-    return apply(userId, { plan: FREE_PLAN, unlink: { subscriptionId: subscription.id } });
-  }
-
-  return { ...base, applied: false, ignored: "unhandled_event_type" };
+  throw new ApiError("unavailable", unavailable);
 }

@@ -1,10 +1,19 @@
 import { Redis } from "@upstash/redis";
 import { describe, expect, it } from "vitest";
+import type { SubscriptionState } from "@/lib/billing/subscriptions";
 import { setUpRedisFixture } from "@/test/support/redis-fixture";
-import { MemoryPlanStore, type PlanStore, planKey, RedisPlanStore } from "./store";
+import { billingKeys, MemoryPlanStore, type PlanStore, planKey, RedisPlanStore } from "./store";
 
 const fx = setUpRedisFixture();
 const redisStore = () => new RedisPlanStore(new Redis({ url: fx.stack.restUrl, token: fx.stack.restToken }));
+
+const state = (user: string | null, active: boolean, created = 1): SubscriptionState => ({
+  user,
+  active,
+  ended: false,
+  status: active ? "active" : "unpaid",
+  order: { created, rank: 3, eventId: `evt_${created}` },
+});
 
 describe.each([
   ["memory", () => new MemoryPlanStore() as PlanStore],
@@ -14,39 +23,47 @@ describe.each([
     expect(await create().planName("oidc_abc")).toBe("free");
   });
 
-  it("applies an upgrade with its Stripe ids once per event id", async () => {
+  it("stores a subscription's state once per event id, only over the version it was computed from", async () => {
     const store = create();
-    const link = { customerId: "cus_1", subscriptionId: "sub_1" };
-    expect(await store.applyEvent("evt_1", { userId: "u_1", plan: "pro", link })).toBe("applied");
+    expect(await store.subscription("sub_1")).toEqual({ state: null, version: "" });
+    expect(await store.applySubscription("evt_1", "sub_1", "", state("u_1", true))).toEqual({
+      outcome: "applied",
+      plan: "pro",
+    });
     expect(await store.planName("u_1")).toBe("pro");
-    expect(await store.stripeLink("u_1")).toEqual(link);
-    expect(await store.userForStripe({ customerId: null, subscriptionId: "sub_1" })).toBe("u_1");
-    expect(await store.userForStripe({ customerId: "cus_1", subscriptionId: null })).toBe("u_1");
-    expect(await store.userForStripe({ customerId: "cus_x", subscriptionId: "sub_x" })).toBeNull();
-
+    const stored = await store.subscription("sub_1");
+    expect(stored.state).toEqual(state("u_1", true));
     // The same event again changes nothing, even when it would.
-    expect(await store.applyEvent("evt_1", { userId: "u_1", plan: "free" })).toBe("duplicate");
+    expect(
+      await store.applySubscription("evt_1", "sub_1", stored.version, state("u_1", false)),
+    ).toMatchObject({
+      outcome: "duplicate",
+    });
+    // A change computed from a state that has moved on since is refused: read again and retry.
+    expect(await store.applySubscription("evt_2", "sub_1", "", state("u_1", false, 2))).toMatchObject({
+      outcome: "conflict",
+    });
     expect(await store.planName("u_1")).toBe("pro");
   });
 
-  it("a downgrade restores free and forgets the subscription, keeping the customer", async () => {
+  it("the owner is pro while any subscription is active; a hand-set plan is left alone", async () => {
     const store = create();
-    await store.applyEvent("evt_up", {
-      userId: "u_2",
-      plan: "pro",
-      link: { customerId: "cus_2", subscriptionId: "sub_2" },
-    });
-    expect(
-      await store.applyEvent("evt_down", {
-        userId: "u_2",
-        plan: "free",
-        unlink: { subscriptionId: "sub_2" },
-      }),
-    ).toBe("applied");
+    await store.applySubscription("evt_a", "sub_a", "", state("u_2", true));
+    await store.applySubscription("evt_b", "sub_b", "", state("u_2", true));
+    const a = await store.subscription("sub_a");
+    expect((await store.applySubscription("evt_a2", "sub_a", a.version, state("u_2", false, 2))).plan).toBe(
+      "pro",
+    );
+    const b = await store.subscription("sub_b");
+    expect((await store.applySubscription("evt_b2", "sub_b", b.version, state("u_2", false, 2))).plan).toBe(
+      "free",
+    );
     expect(await store.planName("u_2")).toBe("free");
-    expect(await store.stripeLink("u_2")).toEqual({ customerId: "cus_2", subscriptionId: null });
-    expect(await store.userForStripe({ customerId: null, subscriptionId: "sub_2" })).toBeNull();
-    expect(await store.userForStripe({ customerId: "cus_2", subscriptionId: null })).toBe("u_2");
+    // A subscription whose owner is not known yet changes no plan.
+    expect(await store.applySubscription("evt_c", "sub_c", "", state(null, true))).toEqual({
+      outcome: "applied",
+      plan: null,
+    });
   });
 });
 
@@ -54,21 +71,30 @@ describe("plan storage contract", () => {
   it("the plan is the Redis string plan:user:<user.id>; absent means free; free is stored as absent", async () => {
     const store = redisStore();
     expect(planKey("oidc_abc")).toBe("plan:user:oidc_abc");
-    await store.applyEvent("evt_a", { userId: "oidc_abc", plan: "pro" });
+    await store.applySubscription("evt_a", "sub_x", "", state("oidc_abc", true));
     expect(await fx.direct.get("plan:user:oidc_abc")).toBe("pro");
     expect(await fx.direct.type("plan:user:oidc_abc")).toBe("string");
     expect(await fx.direct.ttl("billing:event:evt_a")).toBe(-1);
-    await store.applyEvent("evt_b", { userId: "oidc_abc", plan: "free" });
+    const { version } = await store.subscription("sub_x");
+    await store.applySubscription("evt_b", "sub_x", version, state("oidc_abc", false, 2));
     expect(await fx.direct.exists("plan:user:oidc_abc")).toBe(0);
-    // A plan written by anyone else (an operator's redis-cli) is read the same way.
+    // A plan written by anyone else (an operator's redis-cli) is read the same way, and billing leaves it.
     await fx.direct.set("plan:user:someone", "team");
     expect(await store.planName("someone")).toBe("team");
+    await store.applySubscription("evt_c", "sub_t", "", state("someone", true));
+    expect(await store.planName("someone")).toBe("team");
+  });
+
+  it("a subscription stored the old way (its owner's id) reads as that owner with no status", async () => {
+    const store = redisStore();
+    await fx.direct.set(billingKeys.subscription("sub_old"), "oidc_old");
+    expect((await store.subscription("sub_old")).state).toMatchObject({ user: "oidc_old", active: false });
   });
 
   it("the memory store answers the in-memory admission synchronously, by limit key", async () => {
     const store = new MemoryPlanStore();
     expect(store.storedPlanSync("user:u")).toBeNull();
-    await store.applyEvent("evt", { userId: "u", plan: "pro" });
+    await store.applySubscription("evt", "sub", "", state("u", true));
     expect(store.storedPlanSync("user:u")).toBe("pro");
     expect(store.storedPlanSync("ip:203.0.113.7")).toBeNull();
   });

@@ -248,5 +248,62 @@ export function defineAdminApiSuite(backend: SuiteBackend): void {
       const newest = await adminJson<AdminAudit>("GET", "/api/admin/audit?limit=1");
       expect(newest.entries.map((e) => e.action)).toEqual(["unblock"]);
     });
+
+    it("keeps audit entries by age (30 days), not by count: a burst of 1,001 changes pushes nothing out", async () => {
+      configure({ ADMIN_RATE_LIMIT_CHANGES_PER_MIN: "0", ADMIN_RATE_LIMIT_READS_PER_MIN: "0" });
+      await adminJson("POST", "/api/admin/blocks", { key: "user:first", seconds: 60, reason: "first" });
+      for (let batch = 0; batch < 20; batch++) {
+        await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            adminJson("POST", "/api/admin/limits/reset", { key: `user:burst-${batch * 50 + i}` }),
+          ),
+        );
+      }
+      const page1 = await adminJson<AdminAudit>("GET", "/api/admin/audit?limit=1000");
+      expect(page1.entries).toHaveLength(1000);
+      const page2 = await adminJson<AdminAudit>("GET", "/api/admin/audit?limit=1000&offset=1000");
+      expect(page2.entries.map((e) => [e.action, e.key])).toEqual([["block", "user:first"]]);
+
+      // 29 days on, all is still there; past 30 days, the next change drops what is older.
+      vi.setSystemTime(Date.now() + 29 * 86_400_000);
+      await adminJson("POST", "/api/admin/limits/reset", { key: "user:later" });
+      expect(
+        (await adminJson<AdminAudit>("GET", "/api/admin/audit?limit=1&offset=1001")).entries,
+      ).toHaveLength(1);
+      vi.setSystemTime(Date.now() + 1.5 * 86_400_000);
+      await adminJson("POST", "/api/admin/limits/reset", { key: "user:latest" });
+      const kept = await adminJson<AdminAudit>("GET", "/api/admin/audit?limit=1000");
+      expect(kept.entries.map((e) => e.key)).toEqual(["user:latest", "user:later"]);
+    });
+
+    it("limits each operator's requests per minute (429 with Retry-After), reads and changes apart", async () => {
+      configure({ ADMIN_RATE_LIMIT_CHANGES_PER_MIN: "3", ADMIN_RATE_LIMIT_READS_PER_MIN: "5" });
+      const reset = (caller: Caller = operator) =>
+        adminCall("POST", "/api/admin/limits/reset", caller, { key: "user:target" });
+      for (let i = 0; i < 3; i++) expect((await reset()).status).toBe(200);
+      const refused = await reset();
+      expect(refused.status).toBe(429);
+      const body = await refused.json();
+      expect(body).toMatchObject({
+        error: "rate_limited",
+        limit: 3,
+        message: expect.stringMatching(/3 a minute/),
+      });
+      expect(refused.headers.get("retry-after")).toBe(String(body.retry_after_seconds));
+      expect(body.retry_after_seconds).toBeGreaterThan(0);
+      expect(body.retry_after_seconds).toBeLessThanOrEqual(60);
+      // Reads have their own room; another operator has their own.
+      for (let i = 0; i < 5; i++)
+        expect((await adminCall("GET", "/api/admin/audit", operator)).status).toBe(200);
+      expect((await adminCall("GET", "/api/admin/audit", operator)).status).toBe(429);
+      const colleague: Caller = { bearer: await userToken(ADMIN_USER), ip: "192.0.2.252" };
+      expect((await reset(colleague)).status).toBe(200);
+      // The refused change did nothing: three resets by the token, one by the colleague.
+      const audit = await adminJson<AdminAudit>("GET", "/api/admin/audit", undefined, colleague);
+      expect(audit.entries.map((e) => e.actor)).toEqual([ADMIN_USER_KEY, ...Array(3).fill("admin-token")]);
+      // The next minute has room again.
+      vi.setSystemTime(Date.now() + 60_000);
+      expect((await reset()).status).toBe(200);
+    });
   });
 }

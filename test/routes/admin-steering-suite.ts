@@ -1,6 +1,6 @@
 // What an operator's changes do to the chat: resets admit at once, blocks refuse with 403, repeat offenders block.
 import { describe, expect, it, vi } from "vitest";
-import type { AdminBlocks, AdminLimits, AdminStats } from "@/lib/wire/admin";
+import type { AdminAudit, AdminBlocks, AdminLimits, AdminStats } from "@/lib/wire/admin";
 import { ADMIN_ENV, adminJson } from "../support/admin";
 import { type Caller, guestCaller, sendChat, sleep, userKeyOf, userToken } from "../support/app";
 import { type SuiteBackend, useSuiteApp } from "./suite";
@@ -127,12 +127,69 @@ export function defineAdminSteeringSuite(backend: SuiteBackend): void {
       expect(String(blocked?.message)).toMatch(/too many refused messages/);
       const { blocks } = await adminJson<AdminBlocks>("GET", "/api/admin/blocks");
       expect(blocks).toEqual([{ key: userKeyOf("persistent"), until: blocked?.until, reason: "automatic" }]);
+      // The app's own change is audited like an operator's, with its actor.
+      const { entries } = await adminJson<AdminAudit>("GET", "/api/admin/audit");
+      expect(entries).toEqual([
+        {
+          at: expect.any(String),
+          actor: "automatic",
+          action: "block",
+          key: userKeyOf("persistent"),
+          detail: "for 2 s: more than 3 refused messages within 600 s",
+        },
+      ]);
 
       // Real time passes (Redis expires the block by itself as well), then the next minute has room again.
       await sleep(2_000);
       expect(await adminJson<AdminBlocks>("GET", "/api/admin/blocks")).toEqual({ blocks: [] });
       vi.setSystemTime(Date.now() + 60_000);
       expect((await sendChat(caller)).status).toBe(200);
+    });
+
+    it("unblocking a key that has no block changes nothing: its refusals still count towards the automatic block", async () => {
+      configure({
+        RATE_LIMIT_CHAT_PER_MIN: "1",
+        ABUSE_BLOCK_AFTER_REFUSALS: "3",
+        ABUSE_BLOCK_SECONDS: "600",
+      });
+      const caller: Caller = { bearer: await userToken("noop"), ip: "198.51.100.88" };
+      const send = async () => {
+        vi.setSystemTime(Date.now() + 1_100);
+        return (await sendChat(caller)).status;
+      };
+      expect([await send(), await send(), await send(), await send()]).toEqual([200, 429, 429, 429]);
+      expect(await adminJson("DELETE", `/api/admin/blocks?key=${userKeyOf("noop")}`)).toEqual({
+        key: userKeyOf("noop"),
+        unblocked: false,
+      });
+      expect(await adminJson("GET", "/api/admin/audit")).toEqual({ entries: [] });
+      // The fourth refusal crosses the threshold, as it would have without the no-op.
+      expect([await send(), await send()]).toEqual([429, 403]);
+    });
+
+    it("an automatic block of an anonymous address refuses its guests, never the signed-in users behind it", async () => {
+      configure({
+        RATE_LIMIT_CHAT_PER_MIN: "1",
+        ABUSE_BLOCK_AFTER_REFUSALS: "3",
+        ABUSE_BLOCK_SECONDS: "600",
+      });
+      const ip = "198.51.100.87";
+      const guest = await guestCaller(ip);
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        if (i > 0) vi.setSystemTime(Date.now() + 1_100);
+        statuses.push((await sendChat(guest)).status);
+      }
+      expect(statuses).toEqual([200, 429, 429, 429, 429, 403]);
+      const { blocks } = await adminJson<AdminBlocks>("GET", "/api/admin/blocks");
+      expect(blocks).toMatchObject([{ key: `ip:${ip}`, reason: "automatic" }]);
+      // Another guest session from the address is the same anonymous identity: still blocked.
+      expect((await sendChat(await guestCaller(ip))).body).toMatchObject({ error: "blocked" });
+      // A signed-in colleague behind the same NAT is judged by their own key.
+      const member: Caller = { bearer: await userToken("colleague"), ip };
+      for (let i = 0; i < 2; i++) vi.setSystemTime(Date.now() + 1_100);
+      expect((await sendChat(member)).status).toBe(200);
+      expect(await remaining(userKeyOf("colleague"))).toEqual([0, 59]);
     });
 
     it("refusals answered from an instance's cache count towards the automatic block too", async () => {
@@ -152,6 +209,11 @@ export function defineAdminSteeringSuite(backend: SuiteBackend): void {
       expect((await sendChat(caller)).body).toMatchObject({ error: "blocked", reason: "automatic" });
       // The operator lifts it: the next message in a fresh minute is admitted.
       await adminJson("DELETE", `/api/admin/blocks?key=${userKeyOf("flooder")}`);
+      const { entries } = await adminJson<AdminAudit>("GET", "/api/admin/audit");
+      expect(entries.map((e) => [e.action, e.actor, e.key])).toEqual([
+        ["unblock", "admin-token", userKeyOf("flooder")],
+        ["block", "automatic", userKeyOf("flooder")],
+      ]);
       vi.setSystemTime(Date.now() + 60_000);
       expect((await sendChat(caller)).status).toBe(200);
     });

@@ -9,6 +9,7 @@ import {
   signedPayload,
   stripeEvent,
   subscriptionDeleted,
+  subscriptionUpdated,
   TEST_WEBHOOK_SECRET,
 } from "../support/stripe";
 import { type SuiteBackend, useSuiteApp } from "./suite";
@@ -21,6 +22,14 @@ function webhook(event: object, options: SignOptions = {}, contentType?: string)
       { headers: { "stripe-signature": signature } },
       { body: payload, contentType },
     ),
+  );
+}
+
+/** Every order of `items`. */
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
   );
 }
 
@@ -84,31 +93,141 @@ export function defineBillingRouteSuite(backend: SuiteBackend): void {
       expect((await session(bearer)).user.plan).toBe("free");
     });
 
-    it("customer.subscription.deleted restores free, found by subscription, customer or metadata.user_id", async () => {
+    it("customer.subscription.deleted ends its own subscription; a late deletion of an older one takes nothing", async () => {
       await webhook(checkoutCompleted(userId, { customer: "cus_C", subscription: "sub_C" }));
       const res = await webhook(subscriptionDeleted("sub_C", "cus_C"));
       expect(await res.json()).toMatchObject({ applied: true, user_id: userId, plan: "free" });
       expect((await session(bearer)).user.plan).toBe("free");
 
-      // By customer alone (a subscription id we never saw, e.g. created in the dashboard).
-      await webhook(checkoutCompleted(userId, { customer: "cus_D", subscription: "sub_D" }));
-      await webhook(subscriptionDeleted("sub_D", "cus_D"));
-      await webhook(checkoutCompleted(userId, { customer: "cus_D", subscription: "sub_D2" }));
+      await webhook(checkoutCompleted(userId, { customer: "cus_C", subscription: "sub_C2" }));
       expect((await session(bearer)).user.plan).toBe("pro");
-      // A late deletion of an older subscription does not take away the current one.
-      expect(await (await webhook(subscriptionDeleted("sub_D", "cus_D"))).json()).toMatchObject({
+      // The old subscription's deletion delivered again (a new event id): it has ended already.
+      expect(await (await webhook(subscriptionDeleted("sub_C", "cus_C"))).json()).toMatchObject({
         applied: false,
-        ignored: "other_subscription",
+        ignored: "subscription_ended",
       });
+      // Neither the customer nor metadata.user_id makes another subscription's deletion this user's.
+      await webhook(subscriptionDeleted("sub_unknown", "cus_C", { user_id: userId }));
       expect((await session(bearer)).user.plan).toBe("pro");
+    });
 
-      const other = await userToken("grace", "Grace");
-      const otherId = (await session(other)).user.id;
-      // Nothing stored links these Stripe ids to the user: only the subscription's metadata.user_id can.
-      await webhook(checkoutCompleted(otherId, { customer: null, subscription: null }));
-      expect((await session(other)).user.plan).toBe("pro");
-      await webhook(subscriptionDeleted("sub_unknown", "cus_unknown", { user_id: otherId }));
-      expect((await session(other)).user.plan).toBe("free");
+    it("someone else's checkout for a paying user, then cancelled, leaves them pro (every subscription is tracked)", async () => {
+      await webhook(checkoutCompleted(userId, { subscription: "sub_victim" }));
+      // Anyone can open the Payment Link with ?client_reference_id=<victim's id> and pay once.
+      const planted = await webhook(checkoutCompleted(userId, { subscription: "sub_planted" }));
+      expect(await planted.json()).toMatchObject({ applied: true, user_id: userId, plan: "pro" });
+      const cancelled = await webhook(subscriptionDeleted("sub_planted", "cus_x"));
+      expect(await cancelled.json()).toMatchObject({ applied: true, user_id: userId, plan: "pro" });
+      expect((await session(bearer)).user.plan).toBe("pro");
+      // Their own subscription's end is what ends pro.
+      await webhook(subscriptionDeleted("sub_victim", "cus_y"));
+      expect((await session(bearer)).user.plan).toBe("free");
+    });
+
+    describe("events in any arrival order, each delivered more than once, end in the same plan", () => {
+      const T = Math.floor(Date.now() / 1000) - 120;
+      const scenarios: { name: string; expected: string; events: (user: string, sub: string) => object[] }[] =
+        [
+          {
+            name: "checkout, updated active, deleted",
+            expected: "free",
+            events: (user, sub) => [
+              checkoutCompleted(user, { subscription: sub, created: T }),
+              subscriptionUpdated(sub, "active", T + 10),
+              subscriptionDeleted(sub, "cus_p", {}, T + 20),
+            ],
+          },
+          {
+            name: "checkout, updated unpaid, updated active",
+            expected: "pro",
+            events: (user, sub) => [
+              checkoutCompleted(user, { subscription: sub, created: T }),
+              subscriptionUpdated(sub, "unpaid", T + 10),
+              subscriptionUpdated(sub, "active", T + 20),
+            ],
+          },
+          {
+            name: "checkout, updated active, updated unpaid",
+            expected: "free",
+            events: (user, sub) => [
+              checkoutCompleted(user, { subscription: sub, created: T }),
+              subscriptionUpdated(sub, "active", T + 10),
+              subscriptionUpdated(sub, "unpaid", T + 20),
+            ],
+          },
+          {
+            name: "unpaid checkout, deleted, async payment succeeded",
+            expected: "free",
+            events: (user, sub) => [
+              checkoutCompleted(user, { subscription: sub, payment_status: "unpaid", created: T }),
+              subscriptionDeleted(sub, "cus_p", {}, T + 10),
+              checkoutCompleted(user, {
+                subscription: sub,
+                created: T + 20,
+                type: "checkout.session.async_payment_succeeded",
+              }),
+            ],
+          },
+        ];
+      for (const scenario of scenarios) {
+        it(`${scenario.name}: ${scenario.expected} in all 6 orders`, async () => {
+          const outcomes: string[] = [];
+          for (const [n, order] of permutations([0, 1, 2]).entries()) {
+            const token = await userToken(`order-${n}`);
+            const id = (await session(token)).user.id;
+            const events = scenario.events(id, `sub_order_${n}`);
+            // Each event twice in a row (the plan is read then), then all once more in reverse: at least once.
+            for (const i of order.flatMap((i) => [i, i])) {
+              expect((await webhook(events[i] as object)).status).toBe(200);
+            }
+            const afterOrder = (await session(token)).user.plan;
+            for (const i of [...order].reverse())
+              expect((await webhook(events[i] as object)).status).toBe(200);
+            outcomes.push(`${order.join("")}:${afterOrder},${(await session(token)).user.plan}`);
+          }
+          const expected = `${scenario.expected},${scenario.expected}`;
+          expect(outcomes).toEqual(permutations([0, 1, 2]).map((o) => `${o.join("")}:${expected}`));
+        });
+      }
+    });
+
+    it("only a paid or trialing subscription checkout grants pro; a payment or setup session is ignored", async () => {
+      const payment = await webhook(checkoutCompleted(userId, { mode: "payment", subscription: null }));
+      expect(await payment.json()).toMatchObject({ applied: false, ignored: "not_a_subscription" });
+      const setup = await webhook(
+        checkoutCompleted(userId, {
+          mode: "setup",
+          subscription: null,
+          payment_status: "no_payment_required",
+        }),
+      );
+      expect(await setup.json()).toMatchObject({ applied: false, ignored: "not_a_subscription" });
+      const noSubscription = await webhook(checkoutCompleted(userId, { subscription: null }));
+      expect(await noSubscription.json()).toMatchObject({ applied: false, ignored: "not_a_subscription" });
+      // A subscription with nothing to pay and no trial said: its own events decide.
+      const unpaid = await webhook(
+        checkoutCompleted(userId, { subscription: "sub_free", payment_status: "no_payment_required" }),
+      );
+      expect(await unpaid.json()).toMatchObject({ applied: true, user_id: userId, plan: "free" });
+      expect((await session(bearer)).user.plan).toBe("free");
+      const trial = await webhook(
+        checkoutCompleted(userId, {
+          subscription: { id: "sub_trial", object: "subscription", status: "trialing" },
+          payment_status: "no_payment_required",
+        }),
+      );
+      expect(await trial.json()).toMatchObject({ applied: true, user_id: userId, plan: "pro" });
+    });
+
+    it("with STRIPE_PAYMENT_LINK_ID, only that Payment Link's checkouts count", async () => {
+      configure({ STRIPE_PAYMENT_LINK_ID: "plink_ours123" });
+      const other = await webhook(checkoutCompleted(userId, { payment_link: "plink_other456" }));
+      expect(await other.json()).toMatchObject({ applied: false, ignored: "other_payment_link" });
+      const none = await webhook(checkoutCompleted(userId));
+      expect(await none.json()).toMatchObject({ applied: false, ignored: "other_payment_link" });
+      expect((await session(bearer)).user.plan).toBe("free");
+      const ours = await webhook(checkoutCompleted(userId, { payment_link: "plink_ours123" }));
+      expect(await ours.json()).toMatchObject({ applied: true, plan: "pro" });
     });
 
     it("answers 400 JSON for a bad, missing or too old signature and changes nothing", async () => {
@@ -155,8 +274,11 @@ export function defineBillingRouteSuite(backend: SuiteBackend): void {
         const res = await webhook(checkoutCompleted(bad));
         expect(await res.json(), String(bad)).toMatchObject({ applied: false, ignored: "no_user" });
       }
+      // A subscription no checkout has named yet: its end is remembered, no one's plan changes.
       const gone = await webhook(subscriptionDeleted("sub_never", "cus_never"));
-      expect(await gone.json()).toMatchObject({ applied: false, ignored: "unknown_customer" });
+      const goneBody = await gone.json();
+      expect(goneBody).toMatchObject({ applied: true, subscription_id: "sub_never" });
+      expect(goneBody.user_id).toBeUndefined();
     });
 
     it("caps the raw body and insists on JSON", async () => {

@@ -9,6 +9,9 @@ export interface SuiteBackend {
   setup(): Promise<Record<string, string>>;
   beforeEach?(): Promise<void>;
   teardown?(): Promise<void>;
+  /** Redis only: freeze the store (every call hangs, SIGSTOP) and let it go again. */
+  pauseStore?(): void;
+  resumeStore?(): void;
 }
 
 export const memoryBackend: SuiteBackend = { name: "memory", setup: async () => ({}) };
@@ -24,6 +27,8 @@ export function redisBackend(): SuiteBackend {
     },
     beforeEach: () => stack.flushAll(),
     teardown: () => stack?.stop(),
+    pauseStore: () => stack.pauseRedis(),
+    resumeStore: () => stack.resumeRedis(),
   };
 }
 

@@ -1,4 +1,4 @@
-// GET /api/admin/audit?limit=100 — the operators' changes, newest first (reads are not recorded).
+// GET /api/admin/audit?limit=100&offset=0 — every change, newest first, a page at a time (reads are not recorded).
 import { readAudit } from "@/lib/admin/audit";
 import { requireAdmin } from "@/lib/admin/auth";
 import { auditQuerySchema, parseQuery } from "@/lib/admin/schemas";
@@ -6,6 +6,6 @@ import { withErrorHandling } from "@/lib/http/errors";
 
 export const GET = withErrorHandling(async (request: Request) => {
   await requireAdmin(request);
-  const { limit } = parseQuery(request, auditQuerySchema);
-  return Response.json(await readAudit(limit), { headers: { "Cache-Control": "no-store" } });
+  const { limit, offset } = parseQuery(request, auditQuerySchema);
+  return Response.json(await readAudit(limit, offset), { headers: { "Cache-Control": "no-store" } });
 });
