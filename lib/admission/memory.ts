@@ -1,8 +1,8 @@
 // Admission in one process's memory: the store on a laptop, and every instance's local limits while Redis is down.
 
 import { resolvePlan } from "../plans/table";
-import { type LayerState, limitOf, windowEnd, windowKey } from "../ratelimit/layers";
-import { MemoryWindows } from "../ratelimit/memory-windows";
+import { type LayerState, limitOf, logEntry, logKey, windowMs } from "../ratelimit/layers";
+import { MemoryLogs } from "../ratelimit/memory-logs";
 import type { MemoryChatStore } from "../store/memory";
 import type { ChatMessage } from "../store/types";
 import {
@@ -39,7 +39,7 @@ export interface MemoryAdmissionOptions {
   conversations: MemoryChatStore | null;
   /** A signed-in user's stored plan, read synchronously (in memory there is no round trip to save). */
   storedPlan?: (limitKey: string) => string | null;
-  /** Most windows kept at once; beyond it expired ones are swept, then the oldest forgotten. */
+  /** Most sliding logs kept at once; beyond it expired ones are swept, then the oldest forgotten. */
   maxKeys?: number;
 }
 
@@ -49,19 +49,19 @@ export interface MemoryAdmissionOptions {
  */
 export class MemoryAdmissionBackend implements AdmissionBackend {
   readonly kind = "memory" as const;
-  private readonly windows: MemoryWindows;
+  private readonly logs: MemoryLogs;
   readonly operator = new MemoryOperatorState();
   private readonly leases = new Map<string, Map<string, Lease>>();
   private readonly usage = new Map<string, number>();
   private usageDay = "";
 
   constructor(private readonly options: MemoryAdmissionOptions) {
-    this.windows = new MemoryWindows(options.maxKeys);
+    this.logs = new MemoryLogs(options.maxKeys);
   }
 
-  /** How many windows are held (diagnostics and tests). */
+  /** How many sliding logs are held (diagnostics and tests). */
   get size(): number {
-    return this.windows.size;
+    return this.logs.size;
   }
 
   async admit(request: AdmissionRequest): Promise<AdmissionResult> {
@@ -73,7 +73,7 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     return { plan, layers: counted.map((c) => c.state) };
   }
 
-  /** The plan that applies, and each layer's window as it stands (nothing changed). */
+  /** The plan that applies, and each layer's log as it stands (nothing changed). */
   private read(query: LimitsQuery) {
     const stored = query.readsStoredPlan ? this.options.storedPlan?.(query.limitKey) : null;
     const plan = resolvePlan(stored, query.plans, query.defaultPlan);
@@ -81,10 +81,9 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     const counted = query.checks.flatMap((check) => {
       const limit = limitOf(check.layer, limits);
       if (limit <= 0) return [];
-      const key = windowKey(check, query.now);
-      const used = this.windows.count(key, query.now);
-      const resetAt = windowEnd(check.layer, query.now);
-      const state: LayerState = { ...check, limit, remaining: Math.max(0, limit - used), resetAt };
+      const key = logKey(check);
+      const { used, freesAt } = this.logs.state(key, query.now, windowMs(check.layer), limit);
+      const state: LayerState = { ...check, limit, remaining: Math.max(0, limit - used), resetAt: freesAt };
       return [{ key, used, state }];
     });
     return { plan, limits, counted };
@@ -152,9 +151,11 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
       return { admitted: false, plan, layers: counted.map((c) => c.state), refusals };
     }
 
+    const entry = logEntry(req.messageId, req.leaseId);
     for (const { key, used, state } of counted) {
-      this.windows.set(key, used + 1, state.resetAt, now);
+      this.logs.add(key, entry, now, windowMs(state.layer));
       state.remaining = Math.max(0, state.limit - used - 1);
+      if (used === 0) state.resetAt = now + windowMs(state.layer);
     }
     if (grant.leased) {
       live.set(req.leaseId, { expiresAt: now + LEASE_MS, reserved: grant.reserved });
@@ -192,9 +193,9 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     for (const r of refused) this.operator.countRefusal(now, r.scope, r.limitKey, abuse, r.times);
   }
 
-  /** Forgets these window counters (an operator's reset). */
+  /** Forgets these sliding logs (an operator's reset). */
   clearWindows(keys: string[]): void {
-    for (const key of keys) this.windows.delete(key);
+    for (const key of keys) this.logs.delete(key);
   }
 
   async renew(limitKey: string, leaseId: string, now: number): Promise<void> {
@@ -212,10 +213,12 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
   /**
    * Learns what the shared store counted for an identity, so that this instance's local limits during an
    * outage start from there instead of from zero (a client then gets at most the limit, not limit × instances).
+   * Each layer's log is mirrored from its count and its oldest entry (see MemoryLogs.mirror).
    */
   observe(result: AdmissionResult & { admitted: true }, limitKey: string, now: number): void {
     for (const state of result.layers) {
-      this.windows.raise(windowKey(state, now), state.limit - state.remaining, state.resetAt, now);
+      const used = state.limit - state.remaining;
+      this.logs.mirror(logKey(state), used, state.resetAt, now, windowMs(state.layer));
     }
     const day = utcDay(now);
     const key = admissionKeys.usage(limitKey, day);

@@ -4,16 +4,30 @@
  * Why one script and not @upstash/ratelimit's `limit()` per layer: each `limit()` commits on its own, so a
  * request refused by one layer was already counted by the others and had to be refunded afterwards — racy
  * (parallel requests saw the inflated counts, refunds landed in the next window) and a second round trip.
- * Here every check runs first and the request takes all or nothing: a refusal leaves no trace. The window
- * counters keep @upstash/ratelimit's fixedWindow layout (`<prefix>:<identifier>:<bucket>`, INCR + PEXPIRE),
- * so the library's own `getRemaining` reads them. lib/admission/memory.ts is the same logic in memory;
- * lib/admission/backend-contract.ts runs the same cases against both.
+ * Here every check runs first and the request takes all or nothing: a refusal leaves no trace.
  *
- * KEYS: 1 plan, 2..n+1 one window counter per layer check (n = #spec.layers), then n+2 leases (zset),
+ * Each layer is a sliding log (lib/ratelimit/layers.ts logKey): a sorted set of the messages admitted in the
+ * last window, scored by when (epoch ms). A message is admitted only if fewer than the limit were admitted in
+ * the last W ms, so no interval of W holds more than the limit — for any arrival pattern — and the wait is
+ * exact: until the oldest counted entry leaves. Why ours and not @upstash/ratelimit's: its fixedWindow and
+ * slidingWindow (an estimate from two fixed windows) both admit 2× the limit around a window edge, its
+ * tokenBucket and GCRA-like modes admit a burst plus the refill, and none reports when the oldest counted
+ * message leaves; it has no exact log. Ours is kept minimal: ZREMRANGEBYSCORE (drop what left), ZCARD, the
+ * oldest counted via ZRANGE WITHSCORES, and on admission ZADD + PEXPIRE (a log dies W after its newest entry);
+ * a log never holds more than its limit, as nothing is added to a full one.
+ *
+ * The clock: one `now` (ARGV 1), read once by the instance per request, scores the logs and times the leases,
+ * blocks and the answer's waits (which the instance computes from the same `now`, so Retry-After is exact
+ * against the log). Not Redis TIME: every other key of the step (credit day, stats minute) is named from the
+ * same instant, and the tests drive it. Instances keep NTP time; a skew of d ms moves a wait by at most d.
+ * lib/admission/memory.ts is the same logic in memory; lib/admission/backend-contract.ts runs the same cases
+ * against both.
+ *
+ * KEYS: 1 plan, 2..n+1 one sliding log per layer check (n = #spec.layers), then n+2 leases (zset),
  *       n+3 reservations (hash), n+4 usage, n+5 conversation owner, n+6 meta, n+7 messages, n+8 message ids,
  *       n+9 stats (hash), n+10 stats top (zset), n+11 abuse counter, n+12 blocks index, n+13.. block keys.
  * ARGV: 1 now (epoch ms), 2 spec (JSON, see RedisAdmissionBackend.admit).
- * Returns JSON: { ok, plan, layers = {{index, limit, used, reset}}, refusals, claim, history, length,
+ * Returns JSON: { ok, plan, layers = {{index, limit, used, frees}}, refusals, claim, history, length,
  *                 reserved, maxOutput, usedTokens, leased }.
  * With spec.peek the script only reads: plan and layers (KEYS 1..n+1), for GET /api/limits.
  */
@@ -36,10 +50,18 @@ local layers = {}
 for i, layer in ipairs(spec.layers) do
   local limit = layer.fixedLimit or limits[layer.planField] or 0
   if limit > 0 then
-    local used = tonumber(redis.call("GET", KEYS[1 + i]) or "0")
-    local reset = (math.floor(now / layer.windowMs) + 1) * layer.windowMs
-    layers[#layers + 1] = { i, limit, used, reset }
-    if used + 1 > limit then refusals[#refusals + 1] = { "rate", #layers } end
+    local log = KEYS[1 + i]
+    -- Dropping entries that left the window changes no count: a refusal still leaves no trace.
+    redis.call("ZREMRANGEBYSCORE", log, "-inf", now - layer.windowMs)
+    local used = redis.call("ZCARD", log)
+    local frees = now
+    if used > 0 then
+      -- The oldest entry still counted against the limit (more than the limit after a plan was lowered).
+      local rank = math.max(0, used - limit)
+      frees = tonumber(redis.call("ZRANGE", log, rank, rank, "WITHSCORES")[2]) + layer.windowMs
+    end
+    layers[#layers + 1] = { i, limit, used, frees }
+    if used >= limit then refusals[#refusals + 1] = { "rate", #layers } end
   end
 end
 if spec.peek then return cjson.encode({ ok = 0, plan = plan, layers = layers, usedTokens = 0 }) end
@@ -167,10 +189,11 @@ if #refusals > 0 then
 end
 
 for _, state in ipairs(layers) do
-  local key = KEYS[1 + state[1]]
-  local count = redis.call("INCR", key)
-  if count == 1 then redis.call("PEXPIRE", key, spec.layers[state[1]].windowMs) end
-  state[3] = count
+  local log, windowMs = KEYS[1 + state[1]], spec.layers[state[1]].windowMs
+  redis.call("ZADD", log, now, spec.entry)
+  redis.call("PEXPIRE", log, windowMs)
+  if state[3] == 0 then state[4] = now + windowMs end
+  state[3] = state[3] + 1
 end
 if leased then
   redis.call("ZADD", KEYS[LEASES], now + spec.leaseMs, spec.leaseId)

@@ -1,6 +1,6 @@
 // Admission on Upstash Redis: the scripts of ./redis-scripts.ts, one EVALSHA per step, shared by every instance.
 import type { Redis } from "@upstash/redis";
-import { type LayerState, windowKey, windowMs } from "../ratelimit/layers";
+import { type LayerState, logEntry, logKey, windowMs } from "../ratelimit/layers";
 import { conversationKeys, encodeTitle } from "../store/keys";
 import {
   ANONYMOUS_CONVERSATION_TTL_SECONDS,
@@ -38,7 +38,7 @@ import type {
 interface ScriptAnswer {
   ok: 0 | 1;
   plan: string;
-  layers: [index: number, limit: number, used: number, reset: number][] | Record<string, never>;
+  layers: [index: number, limit: number, used: number, frees: number][] | Record<string, never>;
   refusals?: (string | number)[][] | Record<string, never>;
   claim?: "created" | "mine";
   history?: (string | ChatMessage)[] | Record<string, never>;
@@ -87,6 +87,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
     ];
     const spec = {
       ...limitSpec(req),
+      entry: logEntry(req.messageId, req.leaseId),
       owner,
       limitKey,
       intent: req.intent,
@@ -205,9 +206,9 @@ export class RedisAdmissionBackend implements AdmissionBackend {
   }
 }
 
-/** The keys every limit check reads: the stored plan, then one window counter per layer. */
+/** The keys every limit check reads: the stored plan, then one sliding log per layer. */
 function limitKeys(query: LimitsQuery): string[] {
-  return [admissionKeys.plan(query.limitKey), ...query.checks.map((check) => windowKey(check, query.now))];
+  return [admissionKeys.plan(query.limitKey), ...query.checks.map(logKey)];
 }
 
 /** The abuse policy in the scripts' units; undefined when off (a JSON null would be a truthy cjson.null in Lua). */
@@ -237,9 +238,9 @@ function limitSpec(query: LimitsQuery) {
 }
 
 function layerStates(answer: ScriptAnswer, query: LimitsQuery): LayerState[] {
-  return list(answer.layers).map(([index, limit, used, reset]) => {
+  return list(answer.layers).map(([index, limit, used, frees]) => {
     const check = query.checks[index - 1] as LimitsQuery["checks"][number];
-    return { ...check, limit, remaining: Math.max(0, limit - used), resetAt: reset };
+    return { ...check, limit, remaining: Math.max(0, limit - used), resetAt: frees };
   });
 }
 

@@ -128,7 +128,8 @@ export function rateLimitedError(refusing: LayerState, layers: LayerState[], now
     layer: name,
     limit: refusing.limit,
     window_seconds: refusing.layer.windowSeconds,
-    resets_at: new Date(now + retry * 1000).toISOString(),
+    // The exact moment the oldest counted message leaves the window (Retry-After is it rounded up).
+    resets_at: new Date(refusing.resetAt).toISOString(),
   };
   return new ApiError("rate_limited", message, body, {
     ...rateLimitHeaders(layers, now, refusing),

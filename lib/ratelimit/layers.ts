@@ -1,9 +1,9 @@
-// The chat endpoint's fixed-window layers, and which identifiers one request counts against.
+// The chat endpoint's sliding-log layers, and which identifiers one request counts against.
 import type { Config } from "../config";
 
 export type LayerName = "min" | "hour" | "ip-min";
 
-/** One fixed-window layer of the chat policy, e.g. "5 per 60 s per user". */
+/** One layer of the chat policy, e.g. "5 per 60 s per user": at most `limit` in any `windowSeconds`. */
 export interface Layer {
   /** Stable short name; part of the Redis key and of the RateLimit-Policy header. */
   name: LayerName;
@@ -25,7 +25,11 @@ export interface LayerCheck {
 export interface LayerState extends LayerCheck {
   limit: number;
   remaining: number;
-  /** Epoch ms at which this layer's current window ends. */
+  /**
+   * Epoch ms at which this layer frees its next message: when the oldest message that still counts against
+   * the limit leaves the window (with more counted than the limit, e.g. after a plan was lowered, the oldest
+   * extra ones must leave first). `now` when nothing is counted. For a refusing layer: when a retry passes.
+   */
   resetAt: number;
 }
 
@@ -91,20 +95,19 @@ export function limitOf(layer: Layer, plan: { perMinute: number; perHour: number
 
 export const windowMs = (layer: Layer) => layer.windowSeconds * 1000;
 
-/** The epoch-aligned window `now` falls in, numbered as @upstash/ratelimit's fixedWindow numbers it. */
-export function bucketOf(layer: Layer, now: number): number {
-  return Math.floor(now / windowMs(layer));
-}
-
-/** When the window `now` falls in ends. */
-export function windowEnd(layer: Layer, now: number): number {
-  return (bucketOf(layer, now) + 1) * windowMs(layer);
-}
-
-/** The Redis key prefix of a layer; @upstash/ratelimit's reads (getRemaining) take the same prefix. */
+/** The Redis key prefix of a layer. */
 export const layerPrefix = (layer: Layer) => `rl:chat:${layer.name}`;
 
-/** The counter of one window: `<prefix>:<identifier>:<bucket>`, the key @upstash/ratelimit's fixedWindow uses. */
-export function windowKey(check: LayerCheck, now: number): string {
-  return `${layerPrefix(check.layer)}:${check.identifier}:${bucketOf(check.layer, now)}`;
-}
+/**
+ * The sliding log of one layer for one identifier: `<prefix>:<identifier>`, a sorted set of the admitted
+ * messages scored by when they were admitted (epoch ms). Fixed windows used `<prefix>:<identifier>:<bucket>`
+ * strings; no identifier ends in `:<digits>`, so the two never share a key during a rolling deploy.
+ */
+export const logKey = (check: LayerCheck) => `${layerPrefix(check.layer)}:${check.identifier}`;
+
+/**
+ * A message's entry in every log it is counted in: its id (so it can be told apart and audited) and its
+ * lease id, which is unique per request — a client re-using a message id in another conversation must not
+ * overwrite its earlier entry (a sorted set keeps one score per member) and so be counted once.
+ */
+export const logEntry = (messageId: string, leaseId: string) => `${messageId || "-"}:${leaseId}`;

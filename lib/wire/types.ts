@@ -34,7 +34,10 @@ export interface RateLimitedBody {
   layer?: RateLimitLayerName;
   limit: number;
   window_seconds: number;
-  /** ISO 8601: when sending is possible again. */
+  /**
+   * ISO 8601 with milliseconds: when sending is possible again — for a rate layer, the exact moment its oldest
+   * counted message leaves the window (`retry_after_seconds` is the wait to it, rounded up).
+   */
   resets_at: string;
 }
 
@@ -119,7 +122,10 @@ export interface LimitLayer {
   scope: "user" | "ip";
   limit: number;
   remaining: number;
-  /** ISO 8601: when the current window ends. */
+  /**
+   * ISO 8601 with milliseconds: when this layer frees its next message — its oldest counted message leaves the
+   * window (the layers are sliding logs: at most `limit` in any `window_seconds`). Now when none is counted.
+   */
   resets_at: string;
   window_seconds: number;
 }
