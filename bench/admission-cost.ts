@@ -80,6 +80,8 @@ function request(
     plans: planTable,
     defaultPlan: "free",
     readsStoredPlan: true,
+    models: [{ key: "default", plans: null }],
+    model: null,
     owner: limitKey,
     conversationId: `c-${sequence}`,
     intent: "send",

@@ -1,6 +1,7 @@
 // An admitted message's handle: its headers and history, its lease kept alive, and its one settle write.
 import { runAfterResponse } from "../http/background";
 import { rateLimitHeaders } from "../ratelimit/headers";
+import { logEntry } from "../ratelimit/layers";
 import { withDeadline } from "../resilience/deadline";
 import { reportStoreFailure, reportStoreSuccess } from "../resilience/store-health";
 import { services } from "../services";
@@ -25,6 +26,8 @@ export interface ReplyOutcome {
 
 export interface Admitted {
   plan: string;
+  /** The model that answers (a key of the model table). */
+  model: string;
   /** RateLimit / RateLimit-Policy fields for the reply. */
   headers: Record<string, string>;
   claim: ConversationClaim;
@@ -52,6 +55,7 @@ export function admitted(
   const usageKey = admissionKeys.usage(request.limitKey, result.grant.day);
   return {
     plan: result.plan,
+    model: result.model,
     headers: rateLimitHeaders(result.layers, request.now),
     claim: result.claim,
     history: result.history,
@@ -106,6 +110,8 @@ export function abandoned(
   return {
     limitKey: request.limitKey,
     leaseId: request.leaseId,
+    entry: logEntry(request.messageId, request.leaseId),
+    tokenLogs: result.layers.filter((state) => state.layer.tokens),
     leased: result.grant.leased,
     day: result.grant.day,
     tokens: 0,

@@ -44,6 +44,8 @@ function request(over: Partial<AdmissionRequest> & { user?: string; ip?: string 
     plans: { free: FREE },
     defaultPlan: "free",
     readsStoredPlan: true,
+    models: [{ key: "default", plans: null }],
+    model: null,
     owner: limitKey,
     conversationId: newId("c"),
     intent: "send",

@@ -10,6 +10,7 @@ import { defineAdmissionContract } from "./backend-contract";
 import { admissionKeys } from "./budget";
 import { defineExactnessContract } from "./exactness-contract";
 import { MemoryAdmissionBackend } from "./memory";
+import { defineModelsContract } from "./models-contract";
 import { RedisAdmissionBackend } from "./redis";
 
 {
@@ -29,6 +30,7 @@ import { RedisAdmissionBackend } from "./redis";
     readConversation: (owner, id) => conversations.getConversation(owner, id),
   });
   defineExactnessContract("memory", () => backend);
+  defineModelsContract("memory", () => backend);
 }
 
 {
@@ -52,4 +54,5 @@ import { RedisAdmissionBackend } from "./redis";
     readConversation: (owner, id) => store.getConversation(owner, id),
   });
   defineExactnessContract("redis", () => backend);
+  defineModelsContract("redis", () => backend);
 }

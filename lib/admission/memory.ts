@@ -3,6 +3,7 @@
 import { resolvePlan } from "../plans/table";
 import { type LayerState, limitOf, logEntry, logKey, windowMs } from "../ratelimit/layers";
 import { MemoryLogs } from "../ratelimit/memory-logs";
+import { MemoryTokenLogs } from "../ratelimit/memory-token-logs";
 import type { MemoryChatStore } from "../store/memory";
 import type { ChatMessage } from "../store/types";
 import {
@@ -24,6 +25,7 @@ import type {
   ConversationClaim,
   LimitsQuery,
   LimitsState,
+  ModelOption,
   Refusal,
   Settlement,
   UsageState,
@@ -50,6 +52,7 @@ export interface MemoryAdmissionOptions {
 export class MemoryAdmissionBackend implements AdmissionBackend {
   readonly kind = "memory" as const;
   private readonly logs: MemoryLogs;
+  private readonly tokenLogs = new MemoryTokenLogs();
   readonly operator = new MemoryOperatorState();
   private readonly leases = new Map<string, Map<string, Lease>>();
   private readonly usage = new Map<string, number>();
@@ -69,32 +72,37 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
   }
 
   async peek(query: LimitsQuery): Promise<LimitsState> {
-    const { plan, counted } = this.read(query);
-    return { plan, layers: counted.map((c) => c.state) };
+    const { plan, model, counted } = this.read(query);
+    return { plan, model, layers: counted.map((c) => c.state) };
   }
 
-  /** The plan that applies, and each layer's log as it stands (nothing changed). */
+  /** The plan that applies, the model that answers, and each layer's log as it stands (nothing changed). */
   private read(query: LimitsQuery) {
     const stored = query.readsStoredPlan ? this.options.storedPlan?.(query.limitKey) : null;
     const plan = resolvePlan(stored, query.plans, query.defaultPlan);
     const limits = query.plans[plan] ?? { perMinute: 0, perHour: 0, concurrentStreams: 0, dailyTokens: 0 };
+    const { model, refusal } = chooseModel(query, plan);
     const counted = query.checks.flatMap((check) => {
       const limit = limitOf(check.layer, limits);
-      if (limit <= 0) return [];
+      if (limit <= 0 || (check.model !== undefined && check.model !== model)) return [];
       const key = logKey(check);
-      const { used, freesAt } = this.logs.state(key, query.now, windowMs(check.layer), limit);
+      const { used, freesAt } = check.layer.tokens
+        ? this.tokenLogs.state(key, query.now, windowMs(check.layer))
+        : this.logs.state(key, query.now, windowMs(check.layer), limit);
       const state: LayerState = { ...check, limit, remaining: Math.max(0, limit - used), resetAt: freesAt };
       return [{ key, used, state }];
     });
-    return { plan, limits, counted };
+    return { plan, limits, model, refusal, counted };
   }
 
   admitNow(req: AdmissionRequest): AdmissionResult {
     const { now, conversationId: id, owner } = req;
-    const { plan, limits, counted } = this.read(req);
+    const { plan, limits, model, refusal, counted } = this.read(req);
+    // Token layers are checked once the message's tokens are known (after the credits).
     const refusals: Refusal[] = counted.flatMap(({ used, state }) =>
-      used + 1 > state.limit ? [{ reason: "rate" as const, state }] : [],
+      !state.layer.tokens && used + 1 > state.limit ? [{ reason: "rate" as const, state }] : [],
     );
+    if (refusal) refusals.push(refusal);
     const block = this.operator.blockOf(req.blockTargets, now);
     if (block) refusals.push({ reason: "blocked", until: block.until, note: block.reason });
 
@@ -145,17 +153,28 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
       else Object.assign(grant, { reserved: prompt + allowance, maxOutputTokens: allowance });
     }
 
+    // A model's tokensPerMinute: the reservation (or, without credits, the same bound) must fit the window.
+    const need =
+      grant.reserved || estimatePromptTokens(historyBytes, req.messageBytes) + grant.maxOutputTokens;
+    for (const { key, used, state } of counted) {
+      if (!state.layer.tokens || used + need <= state.limit) continue;
+      state.resetAt = this.tokenLogs.freesFor(key, now, windowMs(state.layer), state.limit, need);
+      refusals.push({ reason: "rate", state });
+    }
+
     if (refusals.length > 0) {
       const scope = refusedScope(refusals);
       if (scope) this.operator.countRefusal(now, scope, req.limitKey, req.abuse);
-      return { admitted: false, plan, layers: counted.map((c) => c.state), refusals };
+      return { admitted: false, plan, model, layers: counted.map((c) => c.state), refusals };
     }
 
     const entry = logEntry(req.messageId, req.leaseId);
     for (const { key, used, state } of counted) {
-      this.logs.add(key, entry, now, windowMs(state.layer));
-      state.remaining = Math.max(0, state.limit - used - 1);
-      if (used === 0) state.resetAt = now + windowMs(state.layer);
+      const taken = state.layer.tokens ? need : 1;
+      if (state.layer.tokens) this.tokenLogs.add(key, entry, now, windowMs(state.layer), need);
+      else this.logs.add(key, entry, now, windowMs(state.layer));
+      state.remaining = Math.max(0, state.limit - used - taken);
+      if (state.resetAt <= now) state.resetAt = now + windowMs(state.layer); // it was empty
     }
     if (grant.leased) {
       live.set(req.leaseId, { expiresAt: now + LEASE_MS, reserved: grant.reserved });
@@ -167,7 +186,7 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     }
     this.operator.count(now, "admitted");
     const layers = counted.map((c) => c.state);
-    return { admitted: true, plan, layers, claim, history, length, grant, usedTokens };
+    return { admitted: true, plan, model: model ?? "", layers, claim, history, length, grant, usedTokens };
   }
 
   async settle(s: Settlement, now: number): Promise<void> {
@@ -175,6 +194,8 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
   }
 
   settleNow(s: Settlement, now: number): void {
+    for (const check of s.tokenLogs ?? [])
+      this.tokenLogs.settle(logKey(check), s.entry ?? "", Math.ceil(s.tokens));
     if (s.leased) this.release(s.limitKey, s.leaseId);
     if (s.tokens > 0) {
       const key = admissionKeys.usage(s.limitKey, s.day);
@@ -217,6 +238,7 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
    */
   observe(result: AdmissionResult & { admitted: true }, limitKey: string, now: number): void {
     for (const state of result.layers) {
+      if (state.layer.tokens) continue; // a model's app-wide tokens: nothing per client to mirror
       const used = state.limit - state.remaining;
       this.logs.mirror(logKey(state), used, state.resetAt, now, windowMs(state.layer));
     }
@@ -246,4 +268,26 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     }
     return this.usage.get(key) ?? 0;
   }
+}
+
+/**
+ * The model that answers: the one asked for, or the first the plan may use (as the Redis script chooses);
+ * a model outside the plan — or none at all for it — is a refusal.
+ */
+function chooseModel(query: LimitsQuery, plan: string): { model: string | null; refusal: Refusal | null } {
+  const allowed = (option: ModelOption) => option.plans === null || option.plans.includes(plan);
+  const notInPlan = (option: ModelOption): Refusal => ({
+    reason: "model_not_in_plan",
+    model: option.key,
+    plans: option.plans ?? [],
+  });
+  if (query.model !== null) {
+    const option = query.models.find((m) => m.key === query.model);
+    if (!option) return { model: null, refusal: null };
+    return { model: option.key, refusal: allowed(option) ? null : notInPlan(option) };
+  }
+  const first = query.models.find(allowed);
+  if (first) return { model: first.key, refusal: null };
+  const [any] = query.models;
+  return { model: null, refusal: any ? notInPlan(any) : null };
 }

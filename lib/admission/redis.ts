@@ -1,6 +1,6 @@
 // Admission on Upstash Redis: the scripts of ./redis-scripts.ts, one EVALSHA per step, shared by every instance.
 import type { Redis } from "@upstash/redis";
-import { type LayerState, logEntry, logKey, windowMs } from "../ratelimit/layers";
+import { type LayerState, logEntry, logKey, tokensKey, windowMs } from "../ratelimit/layers";
 import { conversationKeys, encodeTitle } from "../store/keys";
 import {
   ANONYMOUS_CONVERSATION_TTL_SECONDS,
@@ -38,6 +38,7 @@ import type {
 interface ScriptAnswer {
   ok: 0 | 1;
   plan: string;
+  model?: string;
   layers: [index: number, limit: number, used: number, frees: number][] | Record<string, never>;
   refusals?: (string | number)[][] | Record<string, never>;
   claim?: "created" | "mine";
@@ -110,8 +111,8 @@ export class RedisAdmissionBackend implements AdmissionBackend {
     const answer = await this.run(keys, now, spec);
     const layers = layerStates(answer, req);
     if (answer.ok !== 1) {
-      const refusals = list(answer.refusals).map((r) => toRefusal(r, layers));
-      return { admitted: false, plan: answer.plan, layers, refusals };
+      const refusals = list(answer.refusals).map((r) => toRefusal(r, layers, req));
+      return { admitted: false, plan: answer.plan, model: answer.model ?? null, layers, refusals };
     }
     const history = list(answer.history).map((m) =>
       typeof m === "string" ? (JSON.parse(m) as ChatMessage) : m,
@@ -119,6 +120,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
     return {
       admitted: true,
       plan: answer.plan,
+      model: answer.model ?? req.model ?? "",
       layers,
       claim: answer.claim ?? "created",
       history,
@@ -135,7 +137,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
 
   async peek(query: LimitsQuery): Promise<LimitsState> {
     const answer = await this.run(limitKeys(query), query.now, { ...limitSpec(query), peek: true });
-    return { plan: answer.plan, layers: layerStates(answer, query) };
+    return { plan: answer.plan, model: answer.model ?? null, layers: layerStates(answer, query) };
   }
 
   private async run(keys: string[], now: number, spec: object): Promise<ScriptAnswer> {
@@ -155,8 +157,11 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       conversationKeys.index(owner),
       conversationKeys.owner(id),
       conversationKeys.messageIds(owner, id),
+      ...(s.tokenLogs ?? []).flatMap((check) => [logKey(check), tokensKey(check)]),
     ];
     const spec = {
+      tokenLogs: s.tokenLogs?.length ?? 0,
+      entry: s.entry,
       leaseId: s.leaseId,
       leased: s.leased,
       tokens: Math.max(0, Math.ceil(s.tokens)),
@@ -206,9 +211,10 @@ export class RedisAdmissionBackend implements AdmissionBackend {
   }
 }
 
-/** The keys every limit check reads: the stored plan, then one sliding log per layer. */
+/** The keys every limit check reads: the stored plan, one sliding log per layer, then token layers' hashes. */
 function limitKeys(query: LimitsQuery): string[] {
-  return [admissionKeys.plan(query.limitKey), ...query.checks.map(logKey)];
+  const tokenChecks = query.checks.filter((check) => check.layer.tokens);
+  return [admissionKeys.plan(query.limitKey), ...query.checks.map(logKey), ...tokenChecks.map(tokensKey)];
 }
 
 /** The abuse policy in the scripts' units; undefined when off (a JSON null would be a truthy cjson.null in Lua). */
@@ -228,11 +234,17 @@ function limitSpec(query: LimitsQuery) {
     defaultPlan: query.defaultPlan,
     readsPlan: query.readsStoredPlan,
     // Undefined fields are left out of the JSON: a Lua `null` (cjson.null) would be truthy.
-    layers: query.checks.map(({ layer }) => ({
+    models: query.models.map(({ key, plans }) => ({ key, plans: plans ?? undefined })),
+    model: query.model ?? undefined,
+    weightKeys: query.checks.filter((check) => check.layer.tokens).length,
+    layers: query.checks.map(({ layer, model }, i) => ({
       scope: layer.scope,
       planField: layer.planField,
       fixedLimit: layer.fixedLimit,
       windowMs: windowMs(layer),
+      model,
+      // Which token hash (1-based, after the logs) is this token layer's.
+      weights: layer.tokens ? query.checks.slice(0, i + 1).filter((c) => c.layer.tokens).length : undefined,
     })),
   };
 }
@@ -244,9 +256,13 @@ function layerStates(answer: ScriptAnswer, query: LimitsQuery): LayerState[] {
   });
 }
 
-function toRefusal(raw: (string | number)[], layers: LayerState[]): Refusal {
+function toRefusal(raw: (string | number)[], layers: LayerState[], req: AdmissionRequest): Refusal {
   const [reason, a, b, c] = raw;
   switch (reason) {
+    case "model_not_in_plan": {
+      const model = String(a);
+      return { reason, model, plans: req.models.find((m) => m.key === model)?.plans ?? [] };
+    }
     case "rate":
       return { reason: "rate", state: layers[Number(a) - 1] as LayerState };
     case "concurrency":

@@ -115,6 +115,10 @@ const WINDOW_WORDS: Record<RateLimitLayerName, string> = {
   min: "this minute",
   hour: "this hour",
   "ip-min": "this minute from your network",
+  "model-min": "this minute with this model",
+  "model-hour": "this hour with this model",
+  "model-rpm": "this minute on this model for everyone",
+  "model-tpm": "this minute on this model for everyone",
 };
 
 export interface LimitHint {

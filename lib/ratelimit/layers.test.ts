@@ -54,6 +54,8 @@ describe("sliding logs on Redis", () => {
         plans: { free: { perMinute: 5, perHour: 60, concurrentStreams: 0, dailyTokens: 0 } },
         defaultPlan: "free",
         readsStoredPlan: false,
+        models: [{ key: "default", plans: null }],
+        model: null,
         owner: user.limitKey,
         conversationId: `c-${i}`,
         // The same message id in two conversations is still two messages.

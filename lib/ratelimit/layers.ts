@@ -1,24 +1,30 @@
 // The chat endpoint's sliding-log layers, and which identifiers one request counts against.
 import type { Config } from "../config";
+import type { ModelTable } from "../models/table";
 
-export type LayerName = "min" | "hour" | "ip-min";
+export type LayerName = "min" | "hour" | "ip-min" | "model-min" | "model-hour" | "model-rpm" | "model-tpm";
 
 /** One layer of the chat policy, e.g. "5 per 60 s per user": at most `limit` in any `windowSeconds`. */
 export interface Layer {
   /** Stable short name; part of the Redis key and of the RateLimit-Policy header. */
   name: LayerName;
-  scope: "user" | "ip";
+  /** Whose sending it bounds: the caller's, its address's, or the whole app's use of a model. */
+  scope: "user" | "ip" | "model";
   windowSeconds: number;
   /** The plan field this layer's limit comes from; absent for the per-IP layer, which is the same for all. */
   planField?: "perMinute" | "perHour";
   /** The limit when there is no plan field. */
   fixedLimit?: number;
+  /** Counts tokens (each message's reservation, settled to its real usage), not messages. */
+  tokens?: boolean;
 }
 
 /** A layer bound to the identifier it counts for one request. */
 export interface LayerCheck {
   layer: Layer;
   identifier: string;
+  /** A model's layer: it counts only when the request is answered by this model (CHAT_MODELS key). */
+  model?: string;
 }
 
 /** A layer's state as the admission left it: for RateLimit headers and 429 bodies. */
@@ -37,10 +43,13 @@ export interface ChatLayers {
   userMinute: Layer;
   userHour: Layer;
   ipMinute: Layer;
+  /** Each model's own rows: per-user limits with it, and the provider's quota for the whole app. */
+  models?: ModelTable;
 }
 
-export function chatLayers(rateLimit: Config["rateLimit"]): ChatLayers {
+export function chatLayers(rateLimit: Config["rateLimit"], models?: ModelTable): ChatLayers {
   return {
+    models,
     userMinute: {
       name: "min",
       scope: "user",
@@ -79,14 +88,67 @@ export function ipBucket(caller: LimitedCaller): string {
   return `${caller.verified ? "verified" : "anon"}:${caller.clientIp}`;
 }
 
-/** The layers one request counts against; a layer whose limit is 0 for every plan is left out. */
+/**
+ * The layers one request counts against: the plan's and the address's, and every model's rows (each counts
+ * only if that model answers); a model row whose limit is 0 is left out.
+ */
 export function checksFor(layers: ChatLayers, caller: LimitedCaller): LayerCheck[] {
+  const { minuteWindowSeconds: minute, hourWindowSeconds: hour } = windowsOf(layers);
+  const modelChecks = (layers.models ?? []).flatMap((row): LayerCheck[] => {
+    const own = (name: LayerName, windowSeconds: number, limit: number): LayerCheck[] =>
+      limit > 0
+        ? [
+            {
+              layer: { name, scope: "user", windowSeconds, fixedLimit: limit },
+              identifier: `model:${row.key}:${caller.limitKey}`,
+              model: row.key,
+            },
+          ]
+        : [];
+    const rpm = row.capacity.requestsPerMinute;
+    const tpm = row.capacity.tokensPerMinute;
+    return [
+      ...own("model-min", minute, row.perMinute),
+      ...own("model-hour", hour, row.perHour),
+      ...(rpm > 0
+        ? [
+            {
+              layer: { name: "model-rpm", scope: "model", windowSeconds: minute, fixedLimit: rpm },
+              identifier: `model:${row.key}`,
+              model: row.key,
+            } satisfies LayerCheck,
+          ]
+        : []),
+      ...(tpm > 0
+        ? [
+            {
+              layer: {
+                name: "model-tpm",
+                scope: "model",
+                windowSeconds: minute,
+                fixedLimit: tpm,
+                tokens: true,
+              },
+              identifier: `model:${row.key}`,
+              model: row.key,
+            } satisfies LayerCheck,
+          ]
+        : []),
+    ];
+  });
   return [
     { layer: layers.userMinute, identifier: caller.limitKey },
     { layer: layers.userHour, identifier: caller.limitKey },
     { layer: layers.ipMinute, identifier: ipBucket(caller) },
+    ...modelChecks,
   ];
 }
+
+/** A model's minute and hour are as long as the plan's (tests shorten both together). */
+const windowsOf = (layers: ChatLayers) => ({
+  minuteWindowSeconds: layers.userMinute.windowSeconds,
+  hourWindowSeconds: layers.userHour.windowSeconds,
+});
 
 /** A layer's limit under a plan; 0 disables it. */
 export function limitOf(layer: Layer, plan: { perMinute: number; perHour: number }): number {
@@ -104,6 +166,9 @@ export const layerPrefix = (layer: Layer) => `rl:chat:${layer.name}`;
  * strings; no identifier ends in `:<digits>`, so the two never share a key during a rolling deploy.
  */
 export const logKey = (check: LayerCheck) => `${layerPrefix(check.layer)}:${check.identifier}`;
+
+/** A token layer's tokens per entry (and their sum, field "=total"), next to its log. */
+export const tokensKey = (check: LayerCheck) => `${logKey(check)}:tokens`;
 
 /**
  * A message's entry in every log it is counted in: its id (so it can be told apart and audited) and its
