@@ -73,7 +73,9 @@ export function admitted(
     async settle(outcome) {
       const settlement: Settlement = {
         ...abandoned(request, result),
-        tokens: outcome.tokens,
+        // Credits count the model's tokenCost; its tokensPerMinute the tokens themselves.
+        tokens: Math.ceil(outcome.tokens * result.grant.cost),
+        modelTokens: outcome.tokens,
         messages: outcome.messages,
         title: outcome.title,
         forgetMessageId: outcome.failedBeforeStreaming ? request.messageId || undefined : undefined,
@@ -81,7 +83,7 @@ export function admitted(
       };
       if (mode === "local" && admission.fallback) {
         admission.fallback.settleNow(settlement, Date.now());
-        admission.pendingUsage.add(usageKey, outcome.tokens);
+        admission.pendingUsage.add(usageKey, settlement.tokens);
         return;
       }
       const attempt = backend.settle(settlement, Date.now());
@@ -94,7 +96,7 @@ export function admitted(
         runAfterResponse(
           withDeadline(attempt, LATE_ANSWER_MS).catch((late: unknown) => {
             console.error("[chat] could not save the exchange; its usage is billed later", late);
-            admission.pendingUsage.add(usageKey, outcome.tokens);
+            admission.pendingUsage.add(usageKey, settlement.tokens);
           }),
         );
       }

@@ -32,7 +32,11 @@ export function limitsQuery(
     plans: admission.plans,
     defaultPlan: signedIn ? FREE_PLAN : GUEST_PLAN,
     readsStoredPlan: signedIn,
-    models: (admission.layers.models ?? []).map(({ key, plans }) => ({ key, plans })),
+    models: (admission.layers.models ?? []).map(({ key, plans, tokenCost }) => ({
+      key,
+      plans,
+      cost: tokenCost === 1 ? undefined : tokenCost,
+    })),
     model,
   };
 }

@@ -144,18 +144,30 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     const usageKey = admissionKeys.usage(req.limitKey, day);
     const usedTokens = this.usageOn(usageKey, day);
     const budget = limits.dailyTokens;
-    const grant = { reserved: 0, maxOutputTokens: req.maxOutputTokens, leased: cap > 0 || budget > 0, day };
+    const cost = req.models.find((m) => m.key === model)?.cost ?? 1;
+    const grant = {
+      reserved: 0,
+      maxOutputTokens: req.maxOutputTokens,
+      leased: cap > 0 || budget > 0,
+      day,
+      cost,
+    };
+    const prompt = estimatePromptTokens(historyBytes, req.messageBytes);
     if (budget > 0) {
       const reserved = [...live.values()].reduce((sum, lease) => sum + lease.reserved, 0);
-      const prompt = estimatePromptTokens(historyBytes, req.messageBytes);
-      const allowance = replyAllowance(budget - usedTokens - reserved, prompt, req.maxOutputTokens);
+      // A model's tokenCost: daily-credit tokens per token of it.
+      const left = Math.floor((budget - usedTokens - reserved) / cost);
+      const allowance = replyAllowance(left, prompt, req.maxOutputTokens);
       if (allowance === null) refusals.push({ reason: "credits", used: usedTokens, reserved, budget });
-      else Object.assign(grant, { reserved: prompt + allowance, maxOutputTokens: allowance });
+      else
+        Object.assign(grant, {
+          reserved: Math.ceil((prompt + allowance) * cost),
+          maxOutputTokens: allowance,
+        });
     }
 
-    // A model's tokensPerMinute: the reservation (or, without credits, the same bound) must fit the window.
-    const need =
-      grant.reserved || estimatePromptTokens(historyBytes, req.messageBytes) + grant.maxOutputTokens;
+    // A model's tokensPerMinute counts plain tokens: the prompt estimate and the reply's cap must fit the window.
+    const need = prompt + grant.maxOutputTokens;
     for (const { key, used, state } of counted) {
       if (!state.layer.tokens || used + need <= state.limit) continue;
       state.resetAt = this.tokenLogs.freesFor(key, now, windowMs(state.layer), state.limit, need);
@@ -195,7 +207,7 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
 
   settleNow(s: Settlement, now: number): void {
     for (const check of s.tokenLogs ?? [])
-      this.tokenLogs.settle(logKey(check), s.entry ?? "", Math.ceil(s.tokens));
+      this.tokenLogs.settle(logKey(check), s.entry ?? "", Math.ceil(s.modelTokens ?? s.tokens));
     if (s.leased) this.release(s.limitKey, s.leaseId);
     if (s.tokens > 0) {
       const key = admissionKeys.usage(s.limitKey, s.day);

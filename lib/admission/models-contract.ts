@@ -22,6 +22,7 @@ const MODELS = [
   row("fast", { plans: ["free", "pro"], perMinute: 2 }),
   row("smart", { plans: ["pro"], capacity: { requestsPerMinute: 3, tokensPerMinute: 0 } }),
   row("bulk", { capacity: { requestsPerMinute: 0, tokensPerMinute: 1_000 } }),
+  row("premium", { tokenCost: 5 }),
 ];
 const layers: ChatLayers = {
   userMinute: { name: "min", scope: "user", windowSeconds: 60, planField: "perMinute" },
@@ -41,7 +42,7 @@ function request(plan: "free" | "pro", model: string | null, over: Partial<Admis
     plans: { free: PLAN, pro: PLAN },
     defaultPlan: plan,
     readsStoredPlan: false,
-    models: MODELS.map(({ key, plans }) => ({ key, plans })),
+    models: MODELS.map(({ key, plans, tokenCost }) => ({ key, plans, cost: tokenCost })),
     model,
     owner: limitKey,
     conversationId: newId("c"),
@@ -184,6 +185,38 @@ export function defineModelsContract(name: string, backend: () => AdmissionBacke
       expect(
         (await backend().admit(request("free", "bulk", { now: freesAt, maxOutputTokens: 300 }))).admitted,
       ).toBe(true);
+    });
+
+    it("tokenCost weighs the daily credits: the reservation and the allowance are in the model's tokens", async () => {
+      const plans = { free: { ...PLAN, dailyTokens: 10_000 }, pro: PLAN };
+      const req = request("free", "premium", { plans, maxOutputTokens: 1_000 });
+      const prompt = Math.ceil((10 + SYSTEM_PROMPT_BYTES) / 3);
+      const first = await backend().admit(req);
+      if (!first.admitted) throw new Error("refused");
+      expect(first.grant).toMatchObject({ cost: 5, maxOutputTokens: 1_000, reserved: (prompt + 1_000) * 5 });
+      // What is left (10,000 - that) buys fewer tokens of this model: the reply's cap shrinks to fit.
+      const second = await backend().admit(again(req, T0 + 1));
+      if (!second.admitted) throw new Error("refused");
+      const left = Math.floor((10_000 - (prompt + 1_000) * 5) / 5) - prompt;
+      expect(second.grant.maxOutputTokens).toBe(Math.min(1_000, left));
+      // Settled: 50 tokens of this model bill 250 credit tokens.
+      const settlement: Settlement = {
+        limitKey: req.limitKey,
+        leaseId: req.leaseId,
+        leased: first.grant.leased,
+        day: first.grant.day,
+        tokens: 250,
+        modelTokens: 50,
+        owner: req.owner,
+        conversationId: req.conversationId,
+        claim: first.claim,
+        messages: [],
+      };
+      await backend().settle(settlement, T0 + 2);
+      const fast = await backend().admit(again({ ...req, model: "fast" }, T0 + 3));
+      if (!fast.admitted) throw new Error("refused");
+      expect(fast.usedTokens).toBe(250);
+      expect(fast.grant.cost).toBe(1);
     });
   });
 }

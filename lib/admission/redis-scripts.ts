@@ -171,15 +171,18 @@ local usedTokens = tonumber(redis.call("GET", KEYS[USAGE]) or "0")
 local budget = limits.dailyTokens
 local leased = cap > 0 or budget > 0
 local reserved, maxOutput = 0, spec.maxOutput
+local prompt = math.ceil((historyBytes + spec.messageBytes + spec.systemBytes) / spec.bytesPerToken)
+-- A model's tokenCost: daily-credit tokens per token of it (its tokensPerMinute counts plain tokens).
+local cost = 1
+for _, option in ipairs(spec.models) do if option.key == model and option.cost then cost = option.cost end end
 if budget > 0 then
   local held = 0
   for _, value in ipairs(redis.call("HVALS", KEYS[RESERVED])) do held = held + tonumber(value) end
-  local prompt = math.ceil((historyBytes + spec.messageBytes + spec.systemBytes) / spec.bytesPerToken)
-  local allowance = math.min(spec.maxOutput, budget - usedTokens - held - prompt)
+  local allowance = math.min(spec.maxOutput, math.floor((budget - usedTokens - held) / cost) - prompt)
   if allowance < spec.minReply then
     refusals[#refusals + 1] = { "credits", usedTokens, held, budget }
   else
-    reserved, maxOutput = prompt + allowance, allowance
+    reserved, maxOutput = math.ceil((prompt + allowance) * cost), allowance
   end
 end
 `;
@@ -189,10 +192,7 @@ end
  * and fits only if the window's tokens plus it stay within the quota; else it waits until enough have left.
  */
 const TOKENS = `
-local need = reserved
-if need == 0 then
-  need = math.ceil((historyBytes + spec.messageBytes + spec.systemBytes) / spec.bytesPerToken) + maxOutput
-end
+local need = prompt + maxOutput
 for _, s in ipairs(tokenStates) do
   local state = layers[s]
   local layer = spec.layers[state[1]]
@@ -334,8 +334,8 @@ for j = 1, (spec.tokenLogs or 0) do
   local log, weights = KEYS[7 + 2 * j], KEYS[8 + 2 * j]
   local old = tonumber(redis.call("HGET", weights, spec.entry) or "-1")
   if old >= 0 and redis.call("ZSCORE", log, spec.entry) then
-    redis.call("HSET", weights, spec.entry, spec.tokens)
-    redis.call("HINCRBY", weights, "=total", spec.tokens - old)
+    redis.call("HSET", weights, spec.entry, spec.modelTokens)
+    redis.call("HINCRBY", weights, "=total", spec.modelTokens - old)
   end
 end
 if spec.leased then

@@ -130,6 +130,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
         maxOutputTokens: answer.maxOutput ?? req.maxOutputTokens,
         leased: answer.leased === true,
         day: utcDay(now),
+        cost: req.models.find((m) => m.key === answer.model)?.cost ?? 1,
       },
       usedTokens: answer.usedTokens,
     };
@@ -161,6 +162,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
     ];
     const spec = {
       tokenLogs: s.tokenLogs?.length ?? 0,
+      modelTokens: Math.max(0, Math.ceil(s.modelTokens ?? s.tokens)),
       entry: s.entry,
       leaseId: s.leaseId,
       leased: s.leased,
@@ -234,7 +236,7 @@ function limitSpec(query: LimitsQuery) {
     defaultPlan: query.defaultPlan,
     readsPlan: query.readsStoredPlan,
     // Undefined fields are left out of the JSON: a Lua `null` (cjson.null) would be truthy.
-    models: query.models.map(({ key, plans }) => ({ key, plans: plans ?? undefined })),
+    models: query.models.map(({ key, plans, cost }) => ({ key, plans: plans ?? undefined, cost })),
     model: query.model ?? undefined,
     weightKeys: query.checks.filter((check) => check.layer.tokens).length,
     layers: query.checks.map(({ layer, model }, i) => ({

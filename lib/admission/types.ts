@@ -20,6 +20,8 @@ export interface AbusePolicy {
 export interface ModelOption {
   key: string;
   plans: readonly string[] | null;
+  /** Daily-credit tokens per token of this model (CHAT_MODELS tokenCost); absent: 1. */
+  cost?: number;
 }
 
 /** Everything one round trip needs to decide a chat message. */
@@ -77,6 +79,8 @@ export interface Grant {
   leased: boolean;
   /** The UTC day the reservation was made for: usage is billed to it. */
   day: string;
+  /** Daily-credit tokens per token of the model that answers. */
+  cost: number;
 }
 
 export type AdmissionResult =
@@ -103,8 +107,10 @@ export interface Settlement {
   leaseId: string;
   leased: boolean;
   day: string;
-  /** Tokens the reply really cost (usage, or an estimate when aborted); billed to `day`. */
+  /** Daily-credit tokens the reply really cost (its tokens × the model's tokenCost); billed to `day`. */
   tokens: number;
+  /** The reply's own tokens, for the model's tokensPerMinute (absent: `tokens`). */
+  modelTokens?: number;
   owner: string;
   conversationId: string;
   claim: ConversationClaim;
