@@ -83,7 +83,7 @@ test("an operator watches a burst arrive, blocks the guest's address and frees i
   await expect(admin.getByTestId("layer-remaining").first()).toHaveText("0 of 3");
   await admin.getByTestId("reset-key").click();
   await expect(admin.getByTestId("key-outcome")).toContainText(
-    `Reset ip:${guestIp}: cleared the current windows`,
+    `Reset ip:${guestIp}: cleared the rate-limit logs`,
   );
   await expect(admin.getByTestId("layer-remaining").first()).toHaveText("3 of 3");
   await admin.getByLabel("Block for").selectOption({ label: "1 hour" });

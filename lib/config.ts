@@ -1,6 +1,7 @@
 // Every environment variable the app reads, parsed and validated once (zod); errors name the variable.
 import { z } from "zod";
 import packageJson from "../package.json" with { type: "json" };
+import { type ModelTable, ModelTableError, parseModelTable } from "./models/table";
 import { type PlanTable, PlanTableError, parsePlanTable } from "./plans/table";
 import { processState, resetProcessStateForTests } from "./process-state";
 import { USER_ID_PATTERN } from "./wire/limits";
@@ -125,6 +126,8 @@ const envSchema = z.object({
   ABUSE_BLOCK_SECONDS: positiveInt(900),
   // JSON object keyed by plan name, merged over the defaults built from the four variables above.
   RATE_LIMIT_PLANS: optionalString,
+  // JSON object keyed by model key: the models people may choose (lib/models/table.ts). Unset: one model.
+  CHAT_MODELS: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   // Only checkouts from this Payment Link raise a plan (others in the same Stripe account are ignored).
   STRIPE_PAYMENT_LINK_ID: z.preprocess(
@@ -205,6 +208,8 @@ export interface Config {
   abuse: { afterRefusals: number; windowSeconds: number; blockSeconds: number } | null;
   /** Every plan's limits (guest, free, pro and any from RATE_LIMIT_PLANS). See lib/plans/table.ts. */
   plans: PlanTable;
+  /** The models of CHAT_MODELS, validated; null without it (one model: the provider's, as configured). */
+  models: ModelTable | null;
   billing: { stripeWebhookSecret: string | undefined; paymentLinkId: string | undefined };
   /** Who may use the operator console: ADMIN_TOKEN (unset: no token works), and these user keys. */
   admin: {
@@ -289,6 +294,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
           }
         : null,
     plans: planTable(e),
+    models: modelTable(e),
     billing: { stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET, paymentLinkId: e.STRIPE_PAYMENT_LINK_ID },
     admin: {
       token: e.ADMIN_TOKEN,
@@ -310,6 +316,17 @@ function planTable(e: Env): PlanTable {
     });
   } catch (error) {
     if (error instanceof PlanTableError) throw new ConfigError("RATE_LIMIT_PLANS", error.message);
+    throw error;
+  }
+}
+
+function modelTable(e: Env): ModelTable | null {
+  try {
+    const plans = Object.keys(planTable(e));
+    const models = parseModelTable(e.CHAT_MODELS, plans, []);
+    return models.length > 0 ? models : null;
+  } catch (error) {
+    if (error instanceof ModelTableError) throw new ConfigError("CHAT_MODELS", error.message);
     throw error;
   }
 }

@@ -10,6 +10,7 @@ import { RedisAdmissionBackend } from "./admission/redis";
 import type { PlanLimits } from "./admission/types";
 import { type ChatModelInfo, selectChatModel } from "./ai/model";
 import { type Config, getConfig } from "./config";
+import { type ModelTable, singleModelTable } from "./models/table";
 import { MemoryPlanStore, type PlanStore, RedisPlanStore } from "./plans/store";
 import { processState } from "./process-state";
 import { type ChatLayers, chatLayers } from "./ratelimit/layers";
@@ -42,7 +43,11 @@ export interface Services {
   admission: AdmissionServices;
   /** Blocks, resets, stats and the audit log of the operator's console. */
   operator: OperatorStore;
+  /** The default model (the first of the table): health, titles. */
   model: ChatModelInfo;
+  /** Every model of the table (CHAT_MODELS, or the one configured provider model), by key. */
+  models: ModelTable;
+  chatModels: Map<string, ChatModelInfo>;
 }
 
 /** The process's services, built on first use (and again after a test reset of the process state). */
@@ -71,8 +76,17 @@ function build(config: Config): Services {
         conversations: memoryStore,
         storedPlan: (limitKey) => (planStore as MemoryPlanStore).storedPlanSync(limitKey),
       });
+  const configured = selectChatModel(config.ai);
+  const models = config.models ?? singleModelTable(configured.id, configured.label);
+  // Without CHAT_MODELS the one model is the configured provider's, exactly as before.
+  const chatModels = new Map(
+    models.map((row) => [
+      row.key,
+      config.models ? selectChatModel({ ...config.ai, model: row.model }, { answeredBy: row }) : configured,
+    ]),
+  );
   const admission: AdmissionServices = {
-    layers: chatLayers(config.rateLimit),
+    layers: chatLayers(config.rateLimit, models),
     // The plan table (guest, free, pro and RATE_LIMIT_PLANS), validated with the rest of the config.
     plans: config.plans,
     primary,
@@ -90,6 +104,8 @@ function build(config: Config): Services {
     operator: redis
       ? new RedisOperatorStore(redis)
       : new MemoryOperatorStore(primary as MemoryAdmissionBackend),
-    model: selectChatModel(config.ai),
+    model: chatModels.get(models[0]?.key ?? "") ?? configured,
+    models,
+    chatModels,
   };
 }

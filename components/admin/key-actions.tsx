@@ -1,4 +1,4 @@
-// What an operator can do to a looked-up key: reset its windows, block it for a while, lift its block.
+// What an operator can do to a looked-up key: reset its rate-limit logs, block it for a while, lift its block.
 "use client";
 
 import { type FormEvent, useState } from "react";
@@ -43,7 +43,7 @@ export function KeyActions({ limits, onDone, onFailed }: Props) {
   const reset = () =>
     run("reset", async () => {
       const { cleared } = await adminApi.reset(key);
-      return `Reset ${key}: cleared the current windows of ${cleared.join(", ")}. Its next message is admitted.`;
+      return `Reset ${key}: cleared the rate-limit logs of ${cleared.join(", ")}. Its next message is admitted.`;
     });
   const block = (event: FormEvent) => {
     event.preventDefault();

@@ -11,6 +11,10 @@ const LAYER_WORDS: Record<AdminLimitLayer["name"], string> = {
   min: "Per minute",
   hour: "Per hour",
   "ip-min": "Network, per minute",
+  "model-min": "Model, per minute",
+  "model-hour": "Model, per hour",
+  "model-rpm": "Model capacity, per minute",
+  "model-tpm": "Model tokens, per minute",
 };
 
 type Props = {

@@ -48,11 +48,12 @@ export function checksOfKey(layers: ChatLayers, limitKey: LimitKey): LayerCheck[
       (check) => check.layer.scope === "user",
     );
   }
+  // A model's capacity is the whole app's, never one key's to look up or reset.
   const anonymous = checksFor(layers, {
     limitKey: limitKey.key,
     verified: false,
     clientIp: limitKey.address,
-  });
+  }).filter((check) => check.layer.scope !== "model");
   const verified = checksFor(layers, { limitKey: limitKey.key, verified: true, clientIp: limitKey.address });
   return [...anonymous, ...verified.filter((check) => check.layer.scope === "ip")];
 }

@@ -1,6 +1,6 @@
-// Looking up a key's limits without spending, and an operator's reset of its windows (every instance sees it).
+// Looking up a key's limits without spending, and an operator's reset of its sliding logs (every instance sees it).
 import { limitsQuery, toLimitLayer } from "../admission/limits";
-import { windowKey } from "../ratelimit/layers";
+import { logKey } from "../ratelimit/layers";
 import { services } from "../services";
 import type { AdminLimits, AdminReset } from "../wire/admin";
 import { recordChange } from "./audit";
@@ -28,15 +28,15 @@ export async function lookUpKey(limitKey: LimitKey, now: number): Promise<AdminL
 }
 
 /**
- * Clears the current window of every layer the key counts in, in the store (every instance reads it at
+ * Clears the sliding log of every layer the key counts in, in the store (every instance reads it at
  * once), in this instance's outage fallback, and in this instance's refusal cache; other instances' cached
  * refusals lapse within a second (lib/ratelimit/refusal-cache.ts). Concurrency slots (live replies) and the
- * day's credits are not windows and stay as they are; a block stays until it is lifted.
+ * day's credits are not rate layers and stay as they are; a block stays until it is lifted.
  */
 export async function resetKey(limitKey: LimitKey, actor: string, now: number): Promise<AdminReset> {
   const { admission, operator } = services();
   const checks = checksOfKey(admission.layers, limitKey);
-  const keys = checks.map((check) => windowKey(check, now));
+  const keys = checks.map(logKey);
   await operatorCall(() => operator.clearWindows(keys));
   admission.fallback?.clearWindows(keys);
   const cleared = [...new Set(checks.map((check) => check.identifier))];
@@ -45,7 +45,7 @@ export async function resetKey(limitKey: LimitKey, actor: string, now: number): 
     actor,
     "reset",
     limitKey.key,
-    `cleared the current windows of ${cleared.join(", ")}`,
+    `cleared the rate-limit logs of ${cleared.join(", ")}`,
     now,
   );
   return { key: limitKey.key, cleared };

@@ -11,8 +11,7 @@ import {
   userToken,
 } from "@/test/support/app";
 import { type RedisStack, startRedisStack } from "@/test/support/redis";
-import { roomInWindow } from "@/test/support/windows";
-import { windowKey } from "../ratelimit/layers";
+import { logKey } from "../ratelimit/layers";
 import { reportStoreSuccess } from "../resilience/store-health";
 import { services } from "../services";
 import { admissionKeys } from "./budget";
@@ -53,7 +52,6 @@ describe("admission while Redis fails", () => {
   };
 
   it("continues from what Redis counted: an identity gets its limit once, not once more per instance", async () => {
-    await roomInWindow(60, 10_000);
     const caller = { bearer: await userToken(`seeded-${newId()}`) };
     for (let i = 0; i < 3; i++) expect(await send(caller)).toBe(200);
     await stack.stopRedis();
@@ -81,9 +79,6 @@ describe("admission while Redis fails", () => {
       CHAT_MAX_CONCURRENT_STREAMS: "2",
     });
     const user = `late-${newId()}`;
-    // The window is read back below: the send and the read must fall in the same minute (CI failed once here).
-    await roomInWindow(60, 15_000);
-    const sentAt = Date.now();
     stack.pauseRedis();
     try {
       expect(await send({ bearer: await userToken(user) })).toBe(200);
@@ -92,10 +87,12 @@ describe("admission while Redis fails", () => {
     }
     const redis = services().redis;
     if (!redis) throw new Error("no redis");
+    // The late admission lands when it lands (on a loaded machine its request may not even have left yet):
+    // first see it counted in the logs (right: the message was answered), then its lease given back.
+    const layer = services().admission.layers.userMinute;
+    const log = logKey({ layer, identifier: userKeyOf(user) });
+    await expect.poll(() => redis.zcard(log), { timeout: 5_000 }).toBe(1);
     const leases = admissionKeys.leases(userKeyOf(user));
     await expect.poll(() => redis.zcard(leases), { timeout: 5_000 }).toBe(0);
-    // The late admission did count in the windows: the message was answered.
-    const layer = services().admission.layers.userMinute;
-    expect(await redis.get(windowKey({ layer, identifier: userKeyOf(user) }, sentAt))).toBe(1);
   });
 });

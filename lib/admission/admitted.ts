@@ -1,6 +1,7 @@
 // An admitted message's handle: its headers and history, its lease kept alive, and its one settle write.
 import { runAfterResponse } from "../http/background";
 import { rateLimitHeaders } from "../ratelimit/headers";
+import { logEntry } from "../ratelimit/layers";
 import { withDeadline } from "../resilience/deadline";
 import { reportStoreFailure, reportStoreSuccess } from "../resilience/store-health";
 import { services } from "../services";
@@ -25,6 +26,8 @@ export interface ReplyOutcome {
 
 export interface Admitted {
   plan: string;
+  /** The model that answers (a key of the model table). */
+  model: string;
   /** RateLimit / RateLimit-Policy fields for the reply. */
   headers: Record<string, string>;
   claim: ConversationClaim;
@@ -52,6 +55,7 @@ export function admitted(
   const usageKey = admissionKeys.usage(request.limitKey, result.grant.day);
   return {
     plan: result.plan,
+    model: result.model,
     headers: rateLimitHeaders(result.layers, request.now),
     claim: result.claim,
     history: result.history,
@@ -69,7 +73,9 @@ export function admitted(
     async settle(outcome) {
       const settlement: Settlement = {
         ...abandoned(request, result),
-        tokens: outcome.tokens,
+        // Credits count the model's tokenCost; its tokensPerMinute the tokens themselves.
+        tokens: Math.ceil(outcome.tokens * result.grant.cost),
+        modelTokens: outcome.tokens,
         messages: outcome.messages,
         title: outcome.title,
         forgetMessageId: outcome.failedBeforeStreaming ? request.messageId || undefined : undefined,
@@ -77,7 +83,7 @@ export function admitted(
       };
       if (mode === "local" && admission.fallback) {
         admission.fallback.settleNow(settlement, Date.now());
-        admission.pendingUsage.add(usageKey, outcome.tokens);
+        admission.pendingUsage.add(usageKey, settlement.tokens);
         return;
       }
       const attempt = backend.settle(settlement, Date.now());
@@ -90,7 +96,7 @@ export function admitted(
         runAfterResponse(
           withDeadline(attempt, LATE_ANSWER_MS).catch((late: unknown) => {
             console.error("[chat] could not save the exchange; its usage is billed later", late);
-            admission.pendingUsage.add(usageKey, outcome.tokens);
+            admission.pendingUsage.add(usageKey, settlement.tokens);
           }),
         );
       }
@@ -106,6 +112,8 @@ export function abandoned(
   return {
     limitKey: request.limitKey,
     leaseId: request.leaseId,
+    entry: logEntry(request.messageId, request.leaseId),
+    tokenLogs: result.layers.filter((state) => state.layer.tokens),
     leased: result.grant.leased,
     day: result.grant.day,
     tokens: 0,

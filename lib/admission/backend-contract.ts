@@ -44,6 +44,8 @@ function request(over: Partial<AdmissionRequest> & { user?: string; ip?: string 
     plans: { free: FREE },
     defaultPlan: "free",
     readsStoredPlan: true,
+    models: [{ key: "default", plans: null }],
+    model: null,
     owner: limitKey,
     conversationId: newId("c"),
     intent: "send",
@@ -84,23 +86,31 @@ function settlement(
 
 export function defineAdmissionContract(name: string, h: ContractHarness): void {
   describe(`admission contract (${name})`, () => {
-    it("admits up to the per-minute limit and refuses the next with the window's end", async () => {
+    it("admits up to the per-minute limit and refuses the next until its oldest message leaves the minute", async () => {
       const base = request();
-      for (let i = 0; i < 3; i++)
-        admitted(await h.backend().admit({ ...base, conversationId: newId(), messageId: newId() }));
-      const refused = await h.backend().admit({ ...base, conversationId: newId(), messageId: newId() });
+      const send = (now: number) =>
+        h.backend().admit({ ...base, now, conversationId: newId(), messageId: newId(), leaseId: newId() });
+      for (let i = 0; i < 3; i++) {
+        const result = admitted(await send(T0 + i * 10_000));
+        // Each layer frees its next message when its oldest leaves: the first one's, a minute after it.
+        expect(result.layers[0]).toMatchObject({ remaining: 2 - i, resetAt: T0 + 60_000 });
+      }
+      const refused = await send(T0 + 30_000);
       expect(refused.admitted).toBe(false);
       if (refused.admitted) return;
       expect(refused.refusals).toHaveLength(1);
       const [rate] = refused.refusals;
-      expect(rate).toMatchObject({ reason: "rate", state: { limit: 3, remaining: 0 } });
-      if (rate?.reason === "rate") {
-        expect(rate.state.layer.name).toBe("min");
-        expect(rate.state.resetAt).toBe((Math.floor(T0 / 60_000) + 1) * 60_000);
-      }
+      expect(rate).toMatchObject({ reason: "rate", state: { limit: 3, remaining: 0, resetAt: T0 + 60_000 } });
+      if (rate?.reason === "rate") expect(rate.state.layer.name).toBe("min");
+      expect((await send(T0 + 59_999)).admitted).toBe(false);
+      // The first leaves; the second (T0 + 10 s) is now the oldest.
+      expect(admitted(await send(T0 + 60_000)).layers[0]).toMatchObject({
+        remaining: 0,
+        resetAt: T0 + 70_000,
+      });
     });
 
-    it("a refusal leaves no trace: the other layers and the next window are untouched", async () => {
+    it("a refusal leaves no trace: the other layers and the minute after are untouched", async () => {
       const base = request();
       const send = (now: number) =>
         h.backend().admit({ ...base, now, conversationId: newId(), messageId: newId() });

@@ -8,7 +8,9 @@ import { MemoryChatStore } from "../store/memory";
 import { RedisChatStore } from "../store/redis";
 import { defineAdmissionContract } from "./backend-contract";
 import { admissionKeys } from "./budget";
+import { defineExactnessContract } from "./exactness-contract";
 import { MemoryAdmissionBackend } from "./memory";
+import { defineModelsContract } from "./models-contract";
 import { RedisAdmissionBackend } from "./redis";
 
 {
@@ -27,6 +29,8 @@ import { RedisAdmissionBackend } from "./redis";
     deleteConversation: (owner, id) => conversations.deleteConversation(owner, id),
     readConversation: (owner, id) => conversations.getConversation(owner, id),
   });
+  defineExactnessContract("memory", () => backend);
+  defineModelsContract("memory", () => backend);
 }
 
 {
@@ -49,4 +53,6 @@ import { RedisAdmissionBackend } from "./redis";
     deleteConversation: (owner, id) => store.deleteConversation(owner, id),
     readConversation: (owner, id) => store.getConversation(owner, id),
   });
+  defineExactnessContract("redis", () => backend);
+  defineModelsContract("redis", () => backend);
 }

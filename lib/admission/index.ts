@@ -21,6 +21,8 @@ export interface AdmissionInput {
   intent: ChatIntent;
   /** The new user message, validated (none for regenerate). */
   message?: ChatMessage;
+  /** The model asked for (a known key), or null for the plan's default. */
+  model: string | null;
 }
 
 /**
@@ -29,9 +31,12 @@ export interface AdmissionInput {
  */
 export function refuseFromCache(caller: Caller, now = Date.now()): void {
   const { admission } = services();
-  const cached = admission.refusals.lookup(checksOf(caller), now);
-  if (!cached) return;
-  admission.cachedRefusals.record(cached.refusing.layer.scope, caller.limitKey, now);
+  // Only the caller's own and its address's layers: which model answers is not known before the body.
+  const checks = checksOf(caller).filter((check) => check.model === undefined);
+  const cached = admission.refusals.lookup(checks, now);
+  const scope = cached?.refusing.layer.scope;
+  if (!cached || (scope !== "user" && scope !== "ip")) return;
+  admission.cachedRefusals.record(scope, caller.limitKey, now);
   throw rateLimitedError(cached.refusing, cached.layers, now);
 }
 
@@ -41,7 +46,7 @@ export async function admit(input: AdmissionInput): Promise<Admitted> {
   const { caller } = input;
   const now = Date.now();
   const request: AdmissionRequest = {
-    ...callerQuery(caller, now),
+    ...callerQuery(caller, now, input.model),
     owner: input.owner,
     conversationId: input.conversationId,
     intent: input.intent,
@@ -60,7 +65,9 @@ export async function admit(input: AdmissionInput): Promise<Admitted> {
     const scope = refusedScope(result.refusals);
     if (scope === "user" || scope === "ip") {
       for (const refusal of result.refusals) {
-        if (refusal.reason === "rate") admission.refusals.remember(refusal.state, result.layers, now);
+        // A model's layers are not cached: they refuse only requests that model answers.
+        if (refusal.reason === "rate" && refusal.state.model === undefined)
+          admission.refusals.remember(refusal.state, result.layers, now);
       }
     }
     throw refusalError(result.refusals, {

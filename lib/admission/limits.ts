@@ -5,7 +5,7 @@ import { checksFor, type LayerCheck, type LayerState } from "../ratelimit/layers
 import { degradeOnFailure } from "../resilience/degrade";
 import { services } from "../services";
 import type { LimitLayer, Limits } from "../wire/types";
-import type { LimitsQuery } from "./types";
+import type { LimitsQuery, LimitsState } from "./types";
 
 /** The layers a caller counts against: its limit key's, and its address's bucket (anonymous or verified). */
 export function checksOf(caller: Caller): LayerCheck[] {
@@ -22,28 +22,45 @@ export function limitsQuery(
   checks: LayerCheck[],
   signedIn: boolean,
   now: number,
+  model: string | null = null,
 ): LimitsQuery {
+  const { admission } = services();
   return {
     now,
     limitKey,
     checks,
-    plans: services().admission.plans,
+    plans: admission.plans,
     defaultPlan: signedIn ? FREE_PLAN : GUEST_PLAN,
     readsStoredPlan: signedIn,
+    models: (admission.layers.models ?? []).map(({ key, plans, tokenCost }) => ({
+      key,
+      plans,
+      cost: tokenCost === 1 ? undefined : tokenCost,
+    })),
+    model,
   };
 }
 
-/** A caller's limits query. */
-export const callerQuery = (caller: Caller, now: number): LimitsQuery =>
-  limitsQuery(caller.limitKey, checksOf(caller), caller.user !== null, now);
+/** A caller's limits query, with the model it asked for (null: its plan's default). */
+export const callerQuery = (caller: Caller, now: number, model: string | null = null): LimitsQuery =>
+  limitsQuery(caller.limitKey, checksOf(caller), caller.user !== null, now, model);
 
-export async function readLimits(caller: Caller, now = Date.now()): Promise<Limits> {
+/** The caller's layers (with `model`'s, or its plan's default model's), read without spending. */
+export async function peekLimits(
+  caller: Caller,
+  now: number,
+  model: string | null = null,
+): Promise<LimitsState> {
   const { admission } = services();
-  const query = callerQuery(caller, now);
+  const query = callerQuery(caller, now, model);
   // While the store is down this instance's own view is the truth that applies (it enforces it).
   const local = admission.fallback ?? admission.primary;
   const state = await degradeOnFailure(() => admission.primary.peek(query), null);
-  const { plan, layers } = state ?? (await local.peek(query));
+  return state ?? (await local.peek(query));
+}
+
+export async function readLimits(caller: Caller, now = Date.now()): Promise<Limits> {
+  const { plan, layers } = await peekLimits(caller, now);
   return { plan, layers: layers.map(toLimitLayer) };
 }
 

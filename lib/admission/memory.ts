@@ -1,8 +1,9 @@
 // Admission in one process's memory: the store on a laptop, and every instance's local limits while Redis is down.
 
 import { resolvePlan } from "../plans/table";
-import { type LayerState, limitOf, windowEnd, windowKey } from "../ratelimit/layers";
-import { MemoryWindows } from "../ratelimit/memory-windows";
+import { type LayerState, limitOf, logEntry, logKey, windowMs } from "../ratelimit/layers";
+import { MemoryLogs } from "../ratelimit/memory-logs";
+import { MemoryTokenLogs } from "../ratelimit/memory-token-logs";
 import type { MemoryChatStore } from "../store/memory";
 import type { ChatMessage } from "../store/types";
 import {
@@ -24,6 +25,7 @@ import type {
   ConversationClaim,
   LimitsQuery,
   LimitsState,
+  ModelOption,
   Refusal,
   Settlement,
   UsageState,
@@ -39,7 +41,7 @@ export interface MemoryAdmissionOptions {
   conversations: MemoryChatStore | null;
   /** A signed-in user's stored plan, read synchronously (in memory there is no round trip to save). */
   storedPlan?: (limitKey: string) => string | null;
-  /** Most windows kept at once; beyond it expired ones are swept, then the oldest forgotten. */
+  /** Most sliding logs kept at once; beyond it expired ones are swept, then the oldest forgotten. */
   maxKeys?: number;
 }
 
@@ -49,19 +51,20 @@ export interface MemoryAdmissionOptions {
  */
 export class MemoryAdmissionBackend implements AdmissionBackend {
   readonly kind = "memory" as const;
-  private readonly windows: MemoryWindows;
+  private readonly logs: MemoryLogs;
+  private readonly tokenLogs = new MemoryTokenLogs();
   readonly operator = new MemoryOperatorState();
   private readonly leases = new Map<string, Map<string, Lease>>();
   private readonly usage = new Map<string, number>();
   private usageDay = "";
 
   constructor(private readonly options: MemoryAdmissionOptions) {
-    this.windows = new MemoryWindows(options.maxKeys);
+    this.logs = new MemoryLogs(options.maxKeys);
   }
 
-  /** How many windows are held (diagnostics and tests). */
+  /** How many sliding logs are held (diagnostics and tests). */
   get size(): number {
-    return this.windows.size;
+    return this.logs.size;
   }
 
   async admit(request: AdmissionRequest): Promise<AdmissionResult> {
@@ -69,33 +72,37 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
   }
 
   async peek(query: LimitsQuery): Promise<LimitsState> {
-    const { plan, counted } = this.read(query);
-    return { plan, layers: counted.map((c) => c.state) };
+    const { plan, model, counted } = this.read(query);
+    return { plan, model, layers: counted.map((c) => c.state) };
   }
 
-  /** The plan that applies, and each layer's window as it stands (nothing changed). */
+  /** The plan that applies, the model that answers, and each layer's log as it stands (nothing changed). */
   private read(query: LimitsQuery) {
     const stored = query.readsStoredPlan ? this.options.storedPlan?.(query.limitKey) : null;
     const plan = resolvePlan(stored, query.plans, query.defaultPlan);
     const limits = query.plans[plan] ?? { perMinute: 0, perHour: 0, concurrentStreams: 0, dailyTokens: 0 };
+    const { model, refusal } = chooseModel(query, plan);
     const counted = query.checks.flatMap((check) => {
       const limit = limitOf(check.layer, limits);
-      if (limit <= 0) return [];
-      const key = windowKey(check, query.now);
-      const used = this.windows.count(key, query.now);
-      const resetAt = windowEnd(check.layer, query.now);
-      const state: LayerState = { ...check, limit, remaining: Math.max(0, limit - used), resetAt };
+      if (limit <= 0 || (check.model !== undefined && check.model !== model)) return [];
+      const key = logKey(check);
+      const { used, freesAt } = check.layer.tokens
+        ? this.tokenLogs.state(key, query.now, windowMs(check.layer))
+        : this.logs.state(key, query.now, windowMs(check.layer), limit);
+      const state: LayerState = { ...check, limit, remaining: Math.max(0, limit - used), resetAt: freesAt };
       return [{ key, used, state }];
     });
-    return { plan, limits, counted };
+    return { plan, limits, model, refusal, counted };
   }
 
   admitNow(req: AdmissionRequest): AdmissionResult {
     const { now, conversationId: id, owner } = req;
-    const { plan, limits, counted } = this.read(req);
+    const { plan, limits, model, refusal, counted } = this.read(req);
+    // Token layers are checked once the message's tokens are known (after the credits).
     const refusals: Refusal[] = counted.flatMap(({ used, state }) =>
-      used + 1 > state.limit ? [{ reason: "rate" as const, state }] : [],
+      !state.layer.tokens && used + 1 > state.limit ? [{ reason: "rate" as const, state }] : [],
     );
+    if (refusal) refusals.push(refusal);
     const block = this.operator.blockOf(req.blockTargets, now);
     if (block) {
       refusals.push({ reason: "blocked", until: block.until, note: block.reason, target: block.target });
@@ -139,24 +146,49 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     const usageKey = admissionKeys.usage(req.limitKey, day);
     const usedTokens = this.usageOn(usageKey, day);
     const budget = limits.dailyTokens;
-    const grant = { reserved: 0, maxOutputTokens: req.maxOutputTokens, leased: cap > 0 || budget > 0, day };
+    const cost = req.models.find((m) => m.key === model)?.cost ?? 1;
+    const grant = {
+      reserved: 0,
+      maxOutputTokens: req.maxOutputTokens,
+      leased: cap > 0 || budget > 0,
+      day,
+      cost,
+    };
+    const prompt = estimatePromptTokens(historyBytes, req.messageBytes);
     if (budget > 0) {
       const reserved = [...live.values()].reduce((sum, lease) => sum + lease.reserved, 0);
-      const prompt = estimatePromptTokens(historyBytes, req.messageBytes);
-      const allowance = replyAllowance(budget - usedTokens - reserved, prompt, req.maxOutputTokens);
+      // A model's tokenCost: daily-credit tokens per token of it.
+      const left = Math.floor((budget - usedTokens - reserved) / cost);
+      const allowance = replyAllowance(left, prompt, req.maxOutputTokens);
       if (allowance === null) refusals.push({ reason: "credits", used: usedTokens, reserved, budget });
-      else Object.assign(grant, { reserved: prompt + allowance, maxOutputTokens: allowance });
+      else
+        Object.assign(grant, {
+          reserved: Math.ceil((prompt + allowance) * cost),
+          maxOutputTokens: allowance,
+        });
+    }
+
+    // A model's tokensPerMinute counts plain tokens: the prompt estimate and the reply's cap must fit the window.
+    const need = prompt + grant.maxOutputTokens;
+    for (const { key, used, state } of counted) {
+      if (!state.layer.tokens || used + need <= state.limit) continue;
+      state.resetAt = this.tokenLogs.freesFor(key, now, windowMs(state.layer), state.limit, need);
+      refusals.push({ reason: "rate", state });
     }
 
     if (refusals.length > 0) {
       const scope = refusedScope(refusals);
       if (scope) this.operator.countRefusal(now, scope, req.limitKey, req.abuse);
-      return { admitted: false, plan, layers: counted.map((c) => c.state), refusals };
+      return { admitted: false, plan, model, layers: counted.map((c) => c.state), refusals };
     }
 
+    const entry = logEntry(req.messageId, req.leaseId);
     for (const { key, used, state } of counted) {
-      this.windows.set(key, used + 1, state.resetAt, now);
-      state.remaining = Math.max(0, state.limit - used - 1);
+      const taken = state.layer.tokens ? need : 1;
+      if (state.layer.tokens) this.tokenLogs.add(key, entry, now, windowMs(state.layer), need);
+      else this.logs.add(key, entry, now, windowMs(state.layer));
+      state.remaining = Math.max(0, state.limit - used - taken);
+      if (state.resetAt <= now) state.resetAt = now + windowMs(state.layer); // it was empty
     }
     if (grant.leased) {
       live.set(req.leaseId, { expiresAt: now + LEASE_MS, reserved: grant.reserved });
@@ -168,7 +200,7 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     }
     this.operator.count(now, "admitted");
     const layers = counted.map((c) => c.state);
-    return { admitted: true, plan, layers, claim, history, length, grant, usedTokens };
+    return { admitted: true, plan, model: model ?? "", layers, claim, history, length, grant, usedTokens };
   }
 
   async settle(s: Settlement, now: number): Promise<void> {
@@ -176,6 +208,8 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
   }
 
   settleNow(s: Settlement, now: number): void {
+    for (const check of s.tokenLogs ?? [])
+      this.tokenLogs.settle(logKey(check), s.entry ?? "", Math.ceil(s.modelTokens ?? s.tokens));
     if (s.leased) this.release(s.limitKey, s.leaseId);
     if (s.tokens > 0) {
       const key = admissionKeys.usage(s.limitKey, s.day);
@@ -194,9 +228,9 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     for (const r of refused) this.operator.countRefusal(now, r.scope, r.limitKey, abuse, r.times);
   }
 
-  /** Forgets these window counters (an operator's reset). */
+  /** Forgets these sliding logs (an operator's reset). */
   clearWindows(keys: string[]): void {
-    for (const key of keys) this.windows.delete(key);
+    for (const key of keys) this.logs.delete(key);
   }
 
   async renew(limitKey: string, leaseId: string, now: number): Promise<void> {
@@ -214,10 +248,13 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
   /**
    * Learns what the shared store counted for an identity, so that this instance's local limits during an
    * outage start from there instead of from zero (a client then gets at most the limit, not limit × instances).
+   * Each layer's log is mirrored from its count and its oldest entry (see MemoryLogs.mirror).
    */
   observe(result: AdmissionResult & { admitted: true }, limitKey: string, now: number): void {
     for (const state of result.layers) {
-      this.windows.raise(windowKey(state, now), state.limit - state.remaining, state.resetAt, now);
+      if (state.layer.tokens) continue; // a model's app-wide tokens: nothing per client to mirror
+      const used = state.limit - state.remaining;
+      this.logs.mirror(logKey(state), used, state.resetAt, now, windowMs(state.layer));
     }
     const day = utcDay(now);
     const key = admissionKeys.usage(limitKey, day);
@@ -245,4 +282,26 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     }
     return this.usage.get(key) ?? 0;
   }
+}
+
+/**
+ * The model that answers: the one asked for, or the first the plan may use (as the Redis script chooses);
+ * a model outside the plan — or none at all for it — is a refusal.
+ */
+function chooseModel(query: LimitsQuery, plan: string): { model: string | null; refusal: Refusal | null } {
+  const allowed = (option: ModelOption) => option.plans === null || option.plans.includes(plan);
+  const notInPlan = (option: ModelOption): Refusal => ({
+    reason: "model_not_in_plan",
+    model: option.key,
+    plans: option.plans ?? [],
+  });
+  if (query.model !== null) {
+    const option = query.models.find((m) => m.key === query.model);
+    if (!option) return { model: null, refusal: null };
+    return { model: option.key, refusal: allowed(option) ? null : notInPlan(option) };
+  }
+  const first = query.models.find(allowed);
+  if (first) return { model: first.key, refusal: null };
+  const [any] = query.models;
+  return { model: null, refusal: any ? notInPlan(any) : null };
 }

@@ -106,7 +106,8 @@ export class MemoryOperatorState {
   /** Counts a refusal under `scope`; with a policy, blocks an identity refused too often (not for blocks or 402s). */
   countRefusal(now: number, scope: string, limitKey: string, abuse: AbusePolicy | null, times = 1): void {
     this.count(now, `refused:${scope}`, limitKey, times);
-    if (!abuse || scope === "blocked" || scope === "credits") return;
+    // A full model is nobody's doing: it never counts towards blocking the person.
+    if (!abuse || scope === "blocked" || scope === "credits" || scope === "model") return;
     // The window starts at an identity's first refusal, as the Redis counter's expiry does.
     const before = this.abuse.count(limitKey, now);
     const ends = before > 0 ? (this.abuse.resetAt(limitKey) ?? now) : now + abuse.windowSeconds * 1000;

@@ -5,24 +5,40 @@ import { AUDIT_APPEND_LUA } from "../admin/audit-lua";
  * Why one script and not @upstash/ratelimit's `limit()` per layer: each `limit()` commits on its own, so a
  * request refused by one layer was already counted by the others and had to be refunded afterwards — racy
  * (parallel requests saw the inflated counts, refunds landed in the next window) and a second round trip.
- * Here every check runs first and the request takes all or nothing: a refusal leaves no trace. The window
- * counters keep @upstash/ratelimit's fixedWindow layout (`<prefix>:<identifier>:<bucket>`, INCR + PEXPIRE),
- * so the library's own `getRemaining` reads them. lib/admission/memory.ts is the same logic in memory;
- * lib/admission/backend-contract.ts runs the same cases against both.
+ * Here every check runs first and the request takes all or nothing: a refusal leaves no trace.
  *
- * KEYS: 1 plan, 2..n+1 one window counter per layer check (n = #spec.layers), then n+2 leases (zset),
+ * Each layer is a sliding log (lib/ratelimit/layers.ts logKey): a sorted set of the messages admitted in the
+ * last window, scored by when (epoch ms). A message is admitted only if fewer than the limit were admitted in
+ * the last W ms, so no interval of W holds more than the limit — for any arrival pattern — and the wait is
+ * exact: until the oldest counted entry leaves. Why ours and not @upstash/ratelimit's: its fixedWindow and
+ * slidingWindow (an estimate from two fixed windows) both admit 2× the limit around a window edge, its
+ * tokenBucket and GCRA-like modes admit a burst plus the refill, and none reports when the oldest counted
+ * message leaves; it has no exact log. Ours is kept minimal: ZREMRANGEBYSCORE (drop what left), ZCARD, the
+ * oldest counted via ZRANGE WITHSCORES, and on admission ZADD + PEXPIRE (a log dies W after its newest entry);
+ * a log never holds more than its limit, as nothing is added to a full one.
+ *
+ * The clock: one `now` (ARGV 1), read once by the instance per request, scores the logs and times the leases,
+ * blocks and the answer's waits (which the instance computes from the same `now`, so Retry-After is exact
+ * against the log). Not Redis TIME: every other key of the step (credit day, stats minute) is named from the
+ * same instant, and the tests drive it. Instances keep NTP time; a skew of d ms moves a wait by at most d.
+ * lib/admission/memory.ts is the same logic in memory; lib/admission/backend-contract.ts runs the same cases
+ * against both.
+ *
+ * KEYS: 1 plan, 2.. one sliding log per layer check, then the token hashes of token layers (spec.weightKeys;
+ *       n = #spec.layers + spec.weightKeys), then n+2 leases (zset),
  *       n+3 reservations (hash), n+4 usage, n+5 conversation owner, n+6 meta, n+7 messages, n+8 message ids,
  *       n+9 stats (hash), n+10 stats top (zset), n+11 abuse counter, n+12 blocks index, n+13.. block keys,
  *       last the audit log.
  * ARGV: 1 now (epoch ms), 2 spec (JSON, see RedisAdmissionBackend.admit).
- * Returns JSON: { ok, plan, layers = {{index, limit, used, reset}}, refusals, claim, history, length,
+ * Returns JSON: { ok, plan, model, layers = {{index, limit, used, frees}}, refusals, claim, history, length,
  *                 reserved, maxOutput, usedTokens, leased }.
  * With spec.peek the script only reads: plan and layers (KEYS 1..n+1), for GET /api/limits.
  */
 const PLAN_AND_LAYERS = `
 local now = tonumber(ARGV[1])
 local spec = cjson.decode(ARGV[2])
-local n = #spec.layers
+-- Token layers (a model's tokensPerMinute) keep each entry's tokens in a hash next to their log.
+local n = #spec.layers + (spec.weightKeys or 0)
 local LEASES, RESERVED, USAGE, OWNER, META, MSGS, MSGIDS = n + 2, n + 3, n + 4, n + 5, n + 6, n + 7, n + 8
 local STATS, TOP, ABUSE, BLOCKS = n + 9, n + 10, n + 11, n + 12
 
@@ -34,17 +50,71 @@ end
 local limits = spec.plans[plan]
 local refusals = {}
 
-local layers = {}
-for i, layer in ipairs(spec.layers) do
-  local limit = layer.fixedLimit or limits[layer.planField] or 0
-  if limit > 0 then
-    local used = tonumber(redis.call("GET", KEYS[1 + i]) or "0")
-    local reset = (math.floor(now / layer.windowMs) + 1) * layer.windowMs
-    layers[#layers + 1] = { i, limit, used, reset }
-    if used + 1 > limit then refusals[#refusals + 1] = { "rate", #layers } end
+-- The model that answers: the one asked for, or the first this plan may use. A model's rows (layers with
+-- layer.model) count only when it answers; the others are left alone.
+local model, firstAllowed = nil, nil
+for _, option in ipairs(spec.models) do
+  local allowed = not option.plans
+  for _, p in ipairs(option.plans or {}) do if p == plan then allowed = true end end
+  if allowed and not firstAllowed then firstAllowed = option.key end
+  if option.key == spec.model then
+    model = option.key
+    if not allowed then refusals[#refusals + 1] = { "model_not_in_plan", option.key } end
   end
 end
-if spec.peek then return cjson.encode({ ok = 0, plan = plan, layers = layers, usedTokens = 0 }) end
+if not spec.model then
+  model = firstAllowed
+  -- This plan may use none of the models: refused as if it had asked for the first.
+  if not model and #spec.models > 0 then refusals[#refusals + 1] = { "model_not_in_plan", spec.models[1].key } end
+end
+
+local function weightsOf(layer) return KEYS[1 + #spec.layers + layer.weights] end
+
+-- A token log: entries that left the window are dropped with their tokens; returns the tokens counted and
+-- when the oldest entry leaves. The hash's "=total" field is the sum of its entries.
+local function readTokens(log, weights, windowMs)
+  -- In batches: unpack() of thousands of entries would overflow Lua's stack.
+  local gone = redis.call("ZRANGEBYSCORE", log, "-inf", now - windowMs, "LIMIT", 0, 1000)
+  while #gone > 0 do
+    local sum = 0
+    for _, v in ipairs(redis.call("HMGET", weights, unpack(gone))) do sum = sum + (tonumber(v) or 0) end
+    redis.call("HDEL", weights, unpack(gone))
+    redis.call("ZREM", log, unpack(gone))
+    redis.call("HINCRBY", weights, "=total", -sum)
+    gone = redis.call("ZRANGEBYSCORE", log, "-inf", now - windowMs, "LIMIT", 0, 1000)
+  end
+  local oldest = redis.call("ZRANGE", log, 0, 0, "WITHSCORES")
+  local frees = oldest[2] and tonumber(oldest[2]) + windowMs or now
+  return tonumber(redis.call("HGET", weights, "=total") or "0"), frees
+end
+
+local layers = {}
+local tokenStates = {}
+for i, layer in ipairs(spec.layers) do
+  local limit = layer.fixedLimit or limits[layer.planField] or 0
+  if limit > 0 and (not layer.model or layer.model == model) then
+    local log = KEYS[1 + i]
+    if layer.weights then
+      -- Checked once the message's tokens are known (after the credits).
+      local used, frees = readTokens(log, weightsOf(layer), layer.windowMs)
+      layers[#layers + 1] = { i, limit, used, frees }
+      tokenStates[#tokenStates + 1] = #layers
+    else
+      -- Dropping entries that left the window changes no count: a refusal still leaves no trace.
+      redis.call("ZREMRANGEBYSCORE", log, "-inf", now - layer.windowMs)
+      local used = redis.call("ZCARD", log)
+      local frees = now
+      if used > 0 then
+        -- The oldest entry still counted against the limit (more than the limit after a plan was lowered).
+        local rank = math.max(0, used - limit)
+        frees = tonumber(redis.call("ZRANGE", log, rank, rank, "WITHSCORES")[2]) + layer.windowMs
+      end
+      layers[#layers + 1] = { i, limit, used, frees }
+      if used >= limit then refusals[#refusals + 1] = { "rate", #layers } end
+    end
+  end
+end
+if spec.peek then return cjson.encode({ ok = 0, plan = plan, model = model, layers = layers, usedTokens = 0 }) end
 `;
 
 /**
@@ -110,15 +180,45 @@ local usedTokens = tonumber(redis.call("GET", KEYS[USAGE]) or "0")
 local budget = limits.dailyTokens
 local leased = cap > 0 or budget > 0
 local reserved, maxOutput = 0, spec.maxOutput
+local prompt = math.ceil((historyBytes + spec.messageBytes + spec.systemBytes) / spec.bytesPerToken)
+-- A model's tokenCost: daily-credit tokens per token of it (its tokensPerMinute counts plain tokens).
+local cost = 1
+for _, option in ipairs(spec.models) do if option.key == model and option.cost then cost = option.cost end end
 if budget > 0 then
   local held = 0
   for _, value in ipairs(redis.call("HVALS", KEYS[RESERVED])) do held = held + tonumber(value) end
-  local prompt = math.ceil((historyBytes + spec.messageBytes + spec.systemBytes) / spec.bytesPerToken)
-  local allowance = math.min(spec.maxOutput, budget - usedTokens - held - prompt)
+  local allowance = math.min(spec.maxOutput, math.floor((budget - usedTokens - held) / cost) - prompt)
   if allowance < spec.minReply then
     refusals[#refusals + 1] = { "credits", usedTokens, held, budget }
   else
-    reserved, maxOutput = prompt + allowance, allowance
+    reserved, maxOutput = math.ceil((prompt + allowance) * cost), allowance
+  end
+end
+`;
+
+/**
+ * A model's tokensPerMinute: the message reserves its credits' upper bound (prompt estimate + the reply's cap)
+ * and fits only if the window's tokens plus it stay within the quota; else it waits until enough have left.
+ */
+const TOKENS = `
+local need = prompt + maxOutput
+for _, s in ipairs(tokenStates) do
+  local state = layers[s]
+  local layer = spec.layers[state[1]]
+  if state[3] + need > state[2] then
+    local weights = weightsOf(layer)
+    local entries = redis.call("ZRANGE", KEYS[1 + state[1]], 0, -1, "WITHSCORES")
+    local freed, frees = 0, nil
+    for j = 1, #entries, 2 do
+      freed = freed + (tonumber(redis.call("HGET", weights, entries[j])) or 0)
+      if state[3] - freed + need <= state[2] then
+        frees = tonumber(entries[j + 1]) + layer.windowMs
+        break
+      end
+    end
+    -- More than the whole quota never fits: it is told a window, and refused again then.
+    state[4] = frees or now + layer.windowMs
+    refusals[#refusals + 1] = { "rate", s }
   end
 end
 `;
@@ -156,6 +256,7 @@ local function refusedScope()
     end
   end
   if scopes.blocked then return "blocked" end
+  if scopes.model_not_in_plan then return nil end
   if rateScope then return rateScope end
   if scopes.concurrency then return "concurrency" end
   if scopes.not_found or scopes.duplicate or scopes.nothing_to_replace then return nil end
@@ -167,7 +268,8 @@ local function countRefusal()
   local scope = refusedScope()
   if not scope then return end
   count("refused:" .. scope, spec.limitKey)
-  if not spec.abuse or scope == "blocked" or scope == "credits" then return end
+  -- A full model is nobody's doing: it never counts towards blocking the person.
+  if not spec.abuse or scope == "blocked" or scope == "credits" or scope == "model" then return end
   local refused = redis.call("INCR", KEYS[ABUSE])
   if refused == 1 then redis.call("PEXPIRE", KEYS[ABUSE], spec.abuse.windowMs) end
   if refused > spec.abuse.afterRefusals and not redis.call("GET", KEYS[BLOCKS + 1]) then
@@ -184,14 +286,25 @@ end
 const COMMIT = `
 if #refusals > 0 then
   countRefusal()
-  return cjson.encode({ ok = 0, plan = plan, layers = layers, refusals = refusals, usedTokens = usedTokens })
+  return cjson.encode({ ok = 0, plan = plan, model = model, layers = layers, refusals = refusals,
+    usedTokens = usedTokens })
 end
 
 for _, state in ipairs(layers) do
-  local key = KEYS[1 + state[1]]
-  local count = redis.call("INCR", key)
-  if count == 1 then redis.call("PEXPIRE", key, spec.layers[state[1]].windowMs) end
-  state[3] = count
+  local layer = spec.layers[state[1]]
+  local log, windowMs = KEYS[1 + state[1]], layer.windowMs
+  if state[4] <= now then state[4] = now + windowMs end -- it was empty: this entry is the oldest
+  redis.call("ZADD", log, now, spec.entry)
+  redis.call("PEXPIRE", log, windowMs)
+  if layer.weights then
+    local weights = weightsOf(layer)
+    redis.call("HSET", weights, spec.entry, need)
+    redis.call("HINCRBY", weights, "=total", need)
+    redis.call("PEXPIRE", weights, windowMs)
+    state[3] = state[3] + need
+  else
+    state[3] = state[3] + 1
+  end
 end
 if leased then
   redis.call("ZADD", KEYS[LEASES], now + spec.leaseMs, spec.leaseId)
@@ -210,7 +323,7 @@ if spec.anonymousTtl > 0 then
   for _, k in ipairs({ KEYS[OWNER], KEYS[META], KEYS[MSGIDS] }) do redis.call("EXPIRE", k, spec.anonymousTtl) end
 end
 count("admitted", nil)
-return cjson.encode({ ok = 1, plan = plan, layers = layers, claim = claim, history = history, length = length,
+return cjson.encode({ ok = 1, plan = plan, model = model, layers = layers, claim = claim, history = history, length = length,
   reserved = reserved, maxOutput = maxOutput, usedTokens = usedTokens, leased = leased })
 `;
 
@@ -219,6 +332,7 @@ export const ADMIT_SCRIPT = [
   BLOCKS_CHECK,
   LEASES_AND_CONVERSATION,
   CREDITS,
+  TOKENS,
   STATS_AND_ABUSE,
   COMMIT,
 ].join("");
@@ -227,7 +341,8 @@ export const ADMIT_SCRIPT = [
  * After a reply: release its lease, bill its tokens, append the exchange (replacing the last turn for
  * regenerate and edit) and set the title — one round trip. A conversation deleted meanwhile is not brought back.
  *
- * KEYS: 1 leases, 2 reservations, 3 usage, 4 messages, 5 meta, 6 owner index, 7 conversation owner, 8 message ids.
+ * KEYS: 1 leases, 2 reservations, 3 usage, 4 messages, 5 meta, 6 owner index, 7 conversation owner, 8 message ids,
+ *       then per token log (spec.tokenLogs of them): its sorted set and its hash of tokens.
  * ARGV: 1 now, 2 spec (JSON: leaseId, leased, tokens, owner, conversationId, claim, title?, defaultTitle,
  *       forgetMessageId?, replace? {from, expectLength}, anonymousTtl), 3.. the messages to append (JSON each).
  *       Titles come JSON-encoded (lib/store/keys.ts encodeTitle).
@@ -235,6 +350,15 @@ export const ADMIT_SCRIPT = [
 export const SETTLE_SCRIPT = `
 local now = tonumber(ARGV[1])
 local spec = cjson.decode(ARGV[2])
+-- A model's token logs: the reservation becomes the reply's real tokens (unused ones free at once).
+for j = 1, (spec.tokenLogs or 0) do
+  local log, weights = KEYS[7 + 2 * j], KEYS[8 + 2 * j]
+  local old = tonumber(redis.call("HGET", weights, spec.entry) or "-1")
+  if old >= 0 and redis.call("ZSCORE", log, spec.entry) then
+    redis.call("HSET", weights, spec.entry, spec.modelTokens)
+    redis.call("HINCRBY", weights, "=total", spec.modelTokens - old)
+  end
+end
 if spec.leased then
   redis.call("ZREM", KEYS[1], spec.leaseId)
   redis.call("HDEL", KEYS[2], spec.leaseId)

@@ -1,7 +1,7 @@
 // Admission on Upstash Redis: the scripts of ./redis-scripts.ts, one EVALSHA per step, shared by every instance.
 import type { Redis } from "@upstash/redis";
 import { AUDIT_RETENTION_MS } from "../admin/types";
-import { type LayerState, windowKey, windowMs } from "../ratelimit/layers";
+import { type LayerState, logEntry, logKey, tokensKey, windowMs } from "../ratelimit/layers";
 import { conversationKeys, encodeTitle } from "../store/keys";
 import {
   ANONYMOUS_CONVERSATION_TTL_SECONDS,
@@ -40,7 +40,8 @@ import type {
 interface ScriptAnswer {
   ok: 0 | 1;
   plan: string;
-  layers: [index: number, limit: number, used: number, reset: number][] | Record<string, never>;
+  model?: string;
+  layers: [index: number, limit: number, used: number, frees: number][] | Record<string, never>;
   refusals?: (string | number)[][] | Record<string, never>;
   claim?: "created" | "mine";
   history?: (string | ChatMessage)[] | Record<string, never>;
@@ -90,6 +91,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
     ];
     const spec = {
       ...limitSpec(req),
+      entry: logEntry(req.messageId, req.leaseId),
       owner,
       limitKey,
       intent: req.intent,
@@ -112,8 +114,8 @@ export class RedisAdmissionBackend implements AdmissionBackend {
     const answer = await this.run(keys, now, spec);
     const layers = layerStates(answer, req);
     if (answer.ok !== 1) {
-      const refusals = list(answer.refusals).map((r) => toRefusal(r, layers));
-      return { admitted: false, plan: answer.plan, layers, refusals };
+      const refusals = list(answer.refusals).map((r) => toRefusal(r, layers, req));
+      return { admitted: false, plan: answer.plan, model: answer.model ?? null, layers, refusals };
     }
     const history = list(answer.history).map((m) =>
       typeof m === "string" ? (JSON.parse(m) as ChatMessage) : m,
@@ -121,6 +123,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
     return {
       admitted: true,
       plan: answer.plan,
+      model: answer.model ?? req.model ?? "",
       layers,
       claim: answer.claim ?? "created",
       history,
@@ -130,6 +133,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
         maxOutputTokens: answer.maxOutput ?? req.maxOutputTokens,
         leased: answer.leased === true,
         day: utcDay(now),
+        cost: req.models.find((m) => m.key === answer.model)?.cost ?? 1,
       },
       usedTokens: answer.usedTokens,
     };
@@ -137,7 +141,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
 
   async peek(query: LimitsQuery): Promise<LimitsState> {
     const answer = await this.run(limitKeys(query), query.now, { ...limitSpec(query), peek: true });
-    return { plan: answer.plan, layers: layerStates(answer, query) };
+    return { plan: answer.plan, model: answer.model ?? null, layers: layerStates(answer, query) };
   }
 
   private async run(keys: string[], now: number, spec: object): Promise<ScriptAnswer> {
@@ -157,8 +161,12 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       conversationKeys.index(owner),
       conversationKeys.owner(id),
       conversationKeys.messageIds(owner, id),
+      ...(s.tokenLogs ?? []).flatMap((check) => [logKey(check), tokensKey(check)]),
     ];
     const spec = {
+      tokenLogs: s.tokenLogs?.length ?? 0,
+      modelTokens: Math.max(0, Math.ceil(s.modelTokens ?? s.tokens)),
+      entry: s.entry,
       leaseId: s.leaseId,
       leased: s.leased,
       tokens: Math.max(0, Math.ceil(s.tokens)),
@@ -209,9 +217,10 @@ export class RedisAdmissionBackend implements AdmissionBackend {
   }
 }
 
-/** The keys every limit check reads: the stored plan, then one window counter per layer. */
+/** The keys every limit check reads: the stored plan, one sliding log per layer, then token layers' hashes. */
 function limitKeys(query: LimitsQuery): string[] {
-  return [admissionKeys.plan(query.limitKey), ...query.checks.map((check) => windowKey(check, query.now))];
+  const tokenChecks = query.checks.filter((check) => check.layer.tokens);
+  return [admissionKeys.plan(query.limitKey), ...query.checks.map(logKey), ...tokenChecks.map(tokensKey)];
 }
 
 /** The abuse policy in the scripts' units; undefined when off (a JSON null would be a truthy cjson.null in Lua). */
@@ -233,25 +242,35 @@ function limitSpec(query: LimitsQuery) {
     defaultPlan: query.defaultPlan,
     readsPlan: query.readsStoredPlan,
     // Undefined fields are left out of the JSON: a Lua `null` (cjson.null) would be truthy.
-    layers: query.checks.map(({ layer }) => ({
+    models: query.models.map(({ key, plans, cost }) => ({ key, plans: plans ?? undefined, cost })),
+    model: query.model ?? undefined,
+    weightKeys: query.checks.filter((check) => check.layer.tokens).length,
+    layers: query.checks.map(({ layer, model }, i) => ({
       scope: layer.scope,
       planField: layer.planField,
       fixedLimit: layer.fixedLimit,
       windowMs: windowMs(layer),
+      model,
+      // Which token hash (1-based, after the logs) is this token layer's.
+      weights: layer.tokens ? query.checks.slice(0, i + 1).filter((c) => c.layer.tokens).length : undefined,
     })),
   };
 }
 
 function layerStates(answer: ScriptAnswer, query: LimitsQuery): LayerState[] {
-  return list(answer.layers).map(([index, limit, used, reset]) => {
+  return list(answer.layers).map(([index, limit, used, frees]) => {
     const check = query.checks[index - 1] as LimitsQuery["checks"][number];
-    return { ...check, limit, remaining: Math.max(0, limit - used), resetAt: reset };
+    return { ...check, limit, remaining: Math.max(0, limit - used), resetAt: frees };
   });
 }
 
-function toRefusal(raw: (string | number)[], layers: LayerState[]): Refusal {
+function toRefusal(raw: (string | number)[], layers: LayerState[], req: AdmissionRequest): Refusal {
   const [reason, a, b, c] = raw;
   switch (reason) {
+    case "model_not_in_plan": {
+      const model = String(a);
+      return { reason, model, plans: req.models.find((m) => m.key === model)?.plans ?? [] };
+    }
     case "rate":
       return { reason: "rate", state: layers[Number(a) - 1] as LayerState };
     case "concurrency":

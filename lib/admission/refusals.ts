@@ -9,7 +9,8 @@ import { AUTOMATIC_BLOCK_REASON, type Refusal } from "./types";
 /**
  * When one message is refused for several reasons, the first of these answers:
  * 1. blocked — an operator's (or the automatic) block of the user or the address (403);
- * 2. rate — a rate layer (429): waiting is the answer, whatever else holds;
+ *    model_not_in_plan — a model the caller's plan may not use (403): no wait makes it pass;
+ * 2. rate — a rate layer (429): waiting is the answer, whatever else holds (a full model: "busy");
  * 3. concurrency — too many replies in progress (429): also temporary, and in-flight reservations may free credits;
  * 4. not_found — someone else's conversation, or one to regenerate/edit that doesn't exist (404);
  * 5. duplicate — a message id already received, i.e. a retried send (409);
@@ -21,6 +22,7 @@ import { AUTOMATIC_BLOCK_REASON, type Refusal } from "./types";
  */
 export const REFUSAL_PRECEDENCE: readonly Refusal["reason"][] = [
   "blocked",
+  "model_not_in_plan",
   "rate",
   "concurrency",
   "not_found",
@@ -32,7 +34,7 @@ export const REFUSAL_PRECEDENCE: readonly Refusal["reason"][] = [
 /** The scope the operator's stats count a refusal under (the one that answers it), or null (404/409). */
 export function refusedScope(
   refusals: Refusal[],
-): "blocked" | "user" | "ip" | "concurrency" | "credits" | null {
+): "blocked" | "user" | "ip" | "model" | "concurrency" | "credits" | null {
   const first = primary(refusals);
   if (!first) return null;
   if (first.reason === "rate") return latestRate(refusals).layer.scope;
@@ -72,6 +74,13 @@ export function refusalError(refusals: Refusal[], ctx: RefusalContext): ApiError
           ? "Sending is paused for this account or network after too many refused messages."
           : "Sending is blocked for this account or network by the operator.",
         { until: new Date(first.until).toISOString(), reason: first.note },
+        headers,
+      );
+    case "model_not_in_plan":
+      return new ApiError(
+        "model_not_in_plan",
+        `This model is not part of the ${ctx.plan} plan${first.plans.length ? ` — it comes with ${first.plans.join(", ")}` : ""}.`,
+        { model: first.model, plans: first.plans, plan: ctx.plan },
         headers,
       );
     case "rate":
@@ -117,18 +126,23 @@ export function rateLimitedError(refusing: LayerState, layers: LayerState[], now
   const wait = humanWait(retry);
   const { name } = refusing.layer;
   const message =
-    name === "min"
-      ? `You're sending messages a bit fast — please wait ~${retry}s.`
-      : name === "hour"
-        ? `You've reached the hourly limit of ${refusing.limit} messages — please wait ${wait}.`
-        : `Too many messages from your network right now — please wait ${wait}.`;
+    refusing.layer.scope === "model"
+      ? `The assistant is busy right now — please wait ${wait}.`
+      : name === "min" || name === "model-min"
+        ? `You're sending messages a bit fast — please wait ~${retry}s.`
+        : name === "hour"
+          ? `You've reached the hourly limit of ${refusing.limit} messages — please wait ${wait}.`
+          : name === "model-hour"
+            ? `You've reached this model's hourly limit of ${refusing.limit} messages — please wait ${wait}.`
+            : `Too many messages from your network right now — please wait ${wait}.`;
   const body: Omit<RateLimitedBody, "error" | "message"> = {
     retry_after_seconds: retry,
     scope: refusing.layer.scope,
     layer: name,
     limit: refusing.limit,
     window_seconds: refusing.layer.windowSeconds,
-    resets_at: new Date(now + retry * 1000).toISOString(),
+    // The exact moment the oldest counted message leaves the window (Retry-After is it rounded up).
+    resets_at: new Date(refusing.resetAt).toISOString(),
   };
   return new ApiError("rate_limited", message, body, {
     ...rateLimitHeaders(layers, now, refusing),

@@ -19,6 +19,14 @@ export interface AbusePolicy {
   blockSeconds: number;
 }
 
+/** A model a request may be answered by, and the plans that may use it (null: every plan). */
+export interface ModelOption {
+  key: string;
+  plans: readonly string[] | null;
+  /** Daily-credit tokens per token of this model (CHAT_MODELS tokenCost); absent: 1. */
+  cost?: number;
+}
+
 /** Everything one round trip needs to decide a chat message. */
 export interface AdmissionRequest {
   now: number;
@@ -30,6 +38,10 @@ export interface AdmissionRequest {
   defaultPlan: string;
   /** Signed-in users may have a stored plan (their limit key's); anonymous callers never. */
   readsStoredPlan: boolean;
+  /** Every model, in order: the request is answered by `model`, or by the first one the plan allows. */
+  models: readonly ModelOption[];
+  /** The model the caller asked for (a key of `models`), or null for its plan's default. */
+  model: string | null;
   /** Who owns the conversation: `user:<id>` or `guest:<session>`. */
   owner: string;
   conversationId: string;
@@ -53,6 +65,7 @@ export interface AdmissionRequest {
 
 export type Refusal =
   | { reason: "blocked"; until: number; note: string; target: string }
+  | { reason: "model_not_in_plan"; model: string; plans: readonly string[] }
   | { reason: "rate"; state: LayerState }
   | { reason: "concurrency"; limit: number; freesAt: number }
   | { reason: "not_found" }
@@ -72,12 +85,16 @@ export interface Grant {
   leased: boolean;
   /** The UTC day the reservation was made for: usage is billed to it. */
   day: string;
+  /** Daily-credit tokens per token of the model that answers. */
+  cost: number;
 }
 
 export type AdmissionResult =
   | {
       admitted: true;
       plan: string;
+      /** The model that answers (a key of the request's `models`). */
+      model: string;
       layers: LayerState[];
       claim: ConversationClaim;
       /** The newest HISTORY_LIMIT messages (the model's context), oldest first. */
@@ -88,7 +105,7 @@ export type AdmissionResult =
       /** Today's settled usage before this reply (the local fallback learns it from here). */
       usedTokens: number;
     }
-  | { admitted: false; plan: string; layers: LayerState[]; refusals: Refusal[] };
+  | { admitted: false; plan: string; model: string | null; layers: LayerState[]; refusals: Refusal[] };
 
 /** What a finished (or failed) reply writes back, in one round trip. */
 export interface Settlement {
@@ -96,11 +113,16 @@ export interface Settlement {
   leaseId: string;
   leased: boolean;
   day: string;
-  /** Tokens the reply really cost (usage, or an estimate when aborted); billed to `day`. */
+  /** Daily-credit tokens the reply really cost (its tokens × the model's tokenCost); billed to `day`. */
   tokens: number;
+  /** The reply's own tokens, for the model's tokensPerMinute (absent: `tokens`). */
+  modelTokens?: number;
   owner: string;
   conversationId: string;
   claim: ConversationClaim;
+  /** The message's entry in the logs, and the token logs whose reservation becomes `tokens` (a model's tpm). */
+  entry?: string;
+  tokenLogs?: LayerCheck[];
   /** Appended to the conversation: the user message and the reply, or nothing when the claim is unavailable. */
   messages: ChatMessage[];
   /** Set for a conversation this message created. */
@@ -132,11 +154,13 @@ export interface AdmissionBackend {
 /** What reading the limits needs: who, which layers, which plans. */
 export type LimitsQuery = Pick<
   AdmissionRequest,
-  "now" | "limitKey" | "checks" | "plans" | "defaultPlan" | "readsStoredPlan"
+  "now" | "limitKey" | "checks" | "plans" | "defaultPlan" | "readsStoredPlan" | "models" | "model"
 >;
 
 export interface LimitsState {
   plan: string;
+  /** The model whose layers these are: the one asked for, or the plan's default; null if the plan has none. */
+  model: string | null;
   layers: LayerState[];
 }
 

@@ -23,6 +23,8 @@ export interface ChatModelInfo {
 export interface SelectOptions {
   /** Replaces the providers' fetch; tests use it to point the default OpenAI URL at a local fake. */
   fetch?: typeof globalThis.fetch;
+  /** A CHAT_MODELS row this model answers for: the offline demo model says so in its reply. */
+  answeredBy?: { label: string; model: string };
 }
 
 const OPENAI_API_URL = "https://api.openai.com/v1";
@@ -66,8 +68,12 @@ export function selectChatModel(ai: AiConfig, options: SelectOptions = {}): Chat
     const openai = createOpenAI({ apiKey: ai.openaiApiKey, baseURL: OPENAI_API_URL, fetch });
     return { model: openai.chat(id), id, provider: "openai", label: `${id} via OpenAI` };
   }
+  const { answeredBy } = options;
   return {
-    model: new OfflineChatModel({ delayMs: ai.offlineDelayMs }),
+    model: new OfflineChatModel({
+      delayMs: ai.offlineDelayMs,
+      answeredAs: answeredBy && `${answeredBy.label} (${answeredBy.model})`,
+    }),
     id: OFFLINE_MODEL_ID,
     provider: "offline",
     label: "Offline demo model",

@@ -26,6 +26,8 @@ export interface OfflineModelOptions {
   delayMs?: number;
   /** Called once per stream that is aborted or cancelled before it finished. */
   onCancel?: (end: OfflineStreamEnd) => void;
+  /** The configured model this one stands in for (CHAT_MODELS): the reply names it. */
+  answeredAs?: string;
 }
 
 /** Splits text into word tokens that keep their trailing whitespace, so joining them restores the text. */
@@ -64,12 +66,14 @@ export class OfflineChatModel implements LanguageModelV4 {
   readonly supportedUrls: Record<string, RegExp[]> = {};
   readonly delayMs: number;
   private readonly onCancel: ((end: OfflineStreamEnd) => void) | undefined;
+  private readonly answeredAs: string | undefined;
   private readonly listeners = new Set<(end: OfflineStreamEnd) => void>();
   private active = 0;
 
   constructor(options: OfflineModelOptions = {}) {
     this.delayMs = Math.max(0, options.delayMs ?? 25);
     this.onCancel = options.onCancel;
+    this.answeredAs = options.answeredAs;
   }
 
   /** Streams currently producing tokens; drops to 0 once every stream finished or was cancelled. */
@@ -84,7 +88,7 @@ export class OfflineChatModel implements LanguageModelV4 {
   }
 
   private plan(options: LanguageModelV4CallOptions) {
-    const all = tokenize(offlineReply(options.prompt));
+    const all = tokenize(offlineReply(options.prompt, this.answeredAs));
     const max = options.maxOutputTokens;
     const tokens = max !== undefined && max >= 0 && max < all.length ? all.slice(0, max) : all;
     const finishReason: LanguageModelV4FinishReason =

@@ -130,8 +130,11 @@ function lastUserText(prompt: LanguageModelV4Prompt): string {
   return "";
 }
 
-/** The reply the offline model gives to a prompt; deterministic, so tests can compare against it. */
-export function offlineReply(prompt: LanguageModelV4Prompt): string {
+/**
+ * The reply the offline model gives to a prompt; deterministic, so tests can compare against it. Standing in
+ * for a configured model (`answeredAs`, from CHAT_MODELS), it says which one answered.
+ */
+export function offlineReply(prompt: LanguageModelV4Prompt, answeredAs?: string): string {
   const said = lastUserText(prompt).replace(/\s+/g, " ").trim();
   const excerpt = said.length > EXCERPT_CHARS ? `${said.slice(0, EXCERPT_CHARS).trimEnd()}…` : said;
   const words = said === "" ? 0 : said.split(" ").length;
@@ -139,7 +142,7 @@ export function offlineReply(prompt: LanguageModelV4Prompt): string {
   const echo = said === "" ? "You sent an empty message." : `You said: “${excerpt}”.`;
   const sections = demoSections(said).flatMap((section) => [...SECTIONS[section](said), ""]);
   return [
-    `This is the **offline demo model** — no API key is configured, so I answer locally. ${echo}`,
+    `This is the **offline demo model**${answeredAs ? `, answering as **${answeredAs}**` : ""} — no API key is configured, so I answer locally. ${echo}`,
     "",
     ...sections,
     `- Your message has ${words} ${words === 1 ? "word" : "words"} and ${said.length} characters.`,

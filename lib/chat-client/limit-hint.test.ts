@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Limits } from "../wire/types";
 import {
+  isCurrent,
   type LayerView,
   layersFromLimits,
   limitHint,
   observeAnswer,
   parseRateLimitHeaders,
-  rollLayer,
 } from "./limit-hint";
 
 const now = Date.UTC(2026, 10, 30, 14, 0, 20);
@@ -108,10 +108,42 @@ describe("limitHint", () => {
   });
 });
 
-describe("rollLayer", () => {
-  it("starts a window that ended afresh, aligned to the windows", () => {
-    const layer: LayerView = { name: "min", limit: 5, remaining: 0, resetsAt: now, windowSeconds: 60 };
-    expect(rollLayer(layer, now - 1)).toBe(layer);
-    expect(rollLayer(layer, now + 130_000)).toEqual({ ...layer, remaining: 5, resetsAt: now + 180_000 });
+describe("sliding layers", () => {
+  it("hold until the next message frees; then only the server knows, so the hint steps aside and asks", () => {
+    const layer: LayerView = {
+      name: "min",
+      limit: 5,
+      remaining: 1,
+      resetsAt: now + 7_000,
+      windowSeconds: 60,
+    };
+    expect(isCurrent(layer, now + 6_999)).toBe(true);
+    expect(limitHint([layer], now + 6_999)).toMatchObject({
+      text: "1 message left this minute",
+      until: now + 7_000,
+    });
+    expect(isCurrent(layer, now + 7_000)).toBe(false);
+    expect(limitHint([layer], now + 7_000)).toBeNull();
+  });
+
+  it("a layer with all its messages left stays true, and its hint has no end to wait for", () => {
+    const full: LayerView = { name: "min", limit: 2, remaining: 2, resetsAt: now, windowSeconds: 60 };
+    expect(isCurrent(full, now + 3_600_000)).toBe(true);
+    expect(limitHint([full], now + 5)).toEqual({
+      text: "2 messages left this minute",
+      layer: "min",
+      until: null,
+    });
+  });
+
+  it("an admitted message in a layer that counted nothing frees a window later", () => {
+    const fields = parseRateLimitHeaders('"min";r=4;t=60', '"min";q=5;w=60, "hour";q=60;w=3600');
+    if (!fields) throw new Error("unparsed");
+    const fresh: LayerView[] = [
+      { name: "min", limit: 5, remaining: 5, resetsAt: now, windowSeconds: 60 },
+      { name: "hour", limit: 60, remaining: 60, resetsAt: now, windowSeconds: 3600 },
+    ];
+    const hour = observeAnswer(fresh, fields, true, now + 1_000).find((l) => l.name === "hour");
+    expect(hour).toMatchObject({ remaining: 59, resetsAt: now + 1_000 + 3_600_000 });
   });
 });

@@ -10,7 +10,7 @@ export interface LayerView {
   name: RateLimitLayerName;
   limit: number;
   remaining: number;
-  /** Epoch ms when the current window ends. */
+  /** Epoch ms when the layer frees its next message (its oldest counted one leaves the window). */
   resetsAt: number;
   windowSeconds: number;
 }
@@ -69,12 +69,13 @@ export function parseRateLimitHeaders(
   }
 }
 
-/** A layer whose window has ended starts again full (windows are fixed and back to back). */
-export function rollLayer(layer: LayerView, now: number): LayerView {
-  if (now < layer.resetsAt) return layer;
-  const windowMs = Math.max(1, layer.windowSeconds) * 1000;
-  const windows = Math.floor((now - layer.resetsAt) / windowMs) + 1;
-  return { ...layer, remaining: layer.limit, resetsAt: layer.resetsAt + windows * windowMs };
+/**
+ * Whether what we know of a layer still holds: each layer is a sliding log, so once its next message has
+ * freed (resetsAt) only the server knows when the one after frees — the caller asks it again
+ * (GET /api/limits). A layer with all its messages left stays true however long it waits.
+ */
+export function isCurrent(layer: LayerView, now: number): boolean {
+  return layer.remaining >= layer.limit || now < layer.resetsAt;
 }
 
 /**
@@ -88,10 +89,14 @@ export function observeAnswer(
   admitted: boolean,
   now: number,
 ): LayerView[] {
-  const known = new Map(layers.map((layer) => [layer.name, rollLayer(layer, now)]));
+  const known = new Map(layers.map((layer) => [layer.name, layer]));
   if (admitted) {
-    for (const [name, layer] of known)
-      if (name !== fields.name) known.set(name, { ...layer, remaining: Math.max(0, layer.remaining - 1) });
+    for (const [name, layer] of known) {
+      if (name === fields.name) continue;
+      // A layer that counted nothing frees this message a window from now.
+      const resetsAt = layer.remaining >= layer.limit ? now + layer.windowSeconds * 1000 : layer.resetsAt;
+      known.set(name, { ...layer, remaining: Math.max(0, layer.remaining - 1), resetsAt });
+    }
   }
   const policy = fields.policy.get(fields.name);
   const previous = known.get(fields.name);
@@ -110,23 +115,34 @@ const WINDOW_WORDS: Record<RateLimitLayerName, string> = {
   min: "this minute",
   hour: "this hour",
   "ip-min": "this minute from your network",
+  "model-min": "this minute with this model",
+  "model-hour": "this hour with this model",
+  "model-rpm": "this minute on this model for everyone",
+  "model-tpm": "this minute on this model for everyone",
 };
 
 export interface LimitHint {
   text: string;
   layer: RateLimitLayerName;
-  /** Epoch ms when this hint stops being true (its window ends). */
-  until: number;
+  /**
+   * Epoch ms when this hint stops being true (the layer frees a message): ask the server again then. Null
+   * for a layer with all its messages left (a limit of 2 or less), which time does not change.
+   */
+  until: number | null;
 }
 
-/** The quiet hint for the layer with the fewest messages left, when that is 2 or fewer; else null. */
+/**
+ * The quiet hint for the layer with the fewest messages left, when that is 2 or fewer; else null. Layers
+ * whose next message has freed since we heard of them are left out until the server says how they stand.
+ */
 export function limitHint(layers: LayerView[], now: number): LimitHint | null {
   const tight = layers
-    .map((layer) => rollLayer(layer, now))
+    .filter((layer) => isCurrent(layer, now))
     .filter((layer) => layer.limit > 0 && layer.remaining <= HINT_FROM_REMAINING)
     // Fewest left first; on a tie the one that frees later is the one that binds.
     .sort((a, b) => a.remaining - b.remaining || b.resetsAt - a.resetsAt)[0];
   if (!tight) return null;
   const left = tight.remaining === 0 ? "No messages" : messagesCount(tight.remaining);
-  return { text: `${left} left ${WINDOW_WORDS[tight.name]}`, layer: tight.name, until: tight.resetsAt };
+  const until = tight.remaining >= tight.limit ? null : tight.resetsAt;
+  return { text: `${left} left ${WINDOW_WORDS[tight.name]}`, layer: tight.name, until };
 }

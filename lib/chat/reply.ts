@@ -44,7 +44,7 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
     const prompt = await buildChatPrompt(turn.history, userMessage);
     let reportedTokens: number | undefined;
     const result = streamText({
-      model: services().model.model,
+      model: (services().chatModels.get(admitted.model) ?? services().model).model,
       ...prompt,
       maxOutputTokens: admitted.maxOutputTokens,
       abortSignal: signal,

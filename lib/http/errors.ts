@@ -8,6 +8,7 @@ const statusByCode: Record<ErrorCode, number> = {
   unauthorized: 401,
   payment_required: 402,
   forbidden: 403,
+  model_not_in_plan: 403,
   blocked: 403,
   not_found: 404,
   method_not_allowed: 405,

@@ -1,11 +1,10 @@
-// Which identifiers a request counts against, and window keys that @upstash/ratelimit itself can read.
-import { Ratelimit } from "@upstash/ratelimit";
+// Which identifiers a request counts against, and the sliding logs they are counted in on Redis.
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisStack, startRedisStack } from "@/test/support/redis";
 import { RedisAdmissionBackend } from "../admission/redis";
 import { parseConfig } from "../config";
-import { bucketOf, chatLayers, checksFor, layerPrefix, windowEnd, windowKey } from "./layers";
+import { chatLayers, checksFor, logEntry, logKey } from "./layers";
 
 const layers = chatLayers(parseConfig({}).rateLimit);
 const anon = { verified: false, limitKey: "ip:1.2.3.4", clientIp: "1.2.3.4" };
@@ -35,56 +34,62 @@ describe("checksFor", () => {
   });
 });
 
-describe("windows", () => {
-  it("are aligned to the epoch and end exactly at the next multiple of their length", () => {
-    const minute = layers.userMinute;
-    expect(bucketOf(minute, 119_999)).toBe(1);
-    expect(windowEnd(minute, 119_999)).toBe(120_000);
-    expect(windowEnd(minute, 120_000)).toBe(180_000);
-    expect(windowKey({ layer: minute, identifier: "user:u1" }, 120_000)).toBe("rl:chat:min:user:u1:2");
+describe("sliding logs on Redis", () => {
+  let stack: RedisStack;
+  beforeAll(async () => {
+    stack = await startRedisStack();
   });
+  afterAll(() => stack?.stop());
 
-  describe("on Redis", () => {
-    let stack: RedisStack;
-    beforeAll(async () => {
-      stack = await startRedisStack();
-    });
-    afterAll(() => stack?.stop());
-
-    it("are counted where @upstash/ratelimit's fixedWindow reads them (getRemaining, resetUsedTokens)", async () => {
-      const redis = new Redis({ url: stack.restUrl, token: stack.restToken });
-      const backend = new RedisAdmissionBackend(redis);
-      const now = Date.now();
-      const checks = checksFor(layers, user);
-      for (let i = 0; i < 2; i++) {
-        await backend.admit({
-          now,
-          limitKey: user.limitKey,
-          checks,
-          plans: { free: { perMinute: 5, perHour: 60, concurrentStreams: 0, dailyTokens: 0 } },
-          defaultPlan: "free",
-          readsStoredPlan: false,
-          owner: user.limitKey,
-          conversationId: `c-${i}`,
-          intent: "send",
-          messageId: `m-${i}`,
-          blockTargets: [user.limitKey],
-          abuse: null,
-          messageBytes: 10,
-          leaseId: `l-${i}`,
-          maxOutputTokens: 100,
-        });
-      }
-      const library = new Ratelimit({
-        redis,
-        limiter: Ratelimit.fixedWindow(5, "60 s"),
-        prefix: layerPrefix(layers.userMinute),
-        ephemeralCache: false,
+  it("hold one entry per admitted message (its id), at most the limit, and expire a window after the newest", async () => {
+    const redis = new Redis({ url: stack.restUrl, token: stack.restToken });
+    const backend = new RedisAdmissionBackend(redis);
+    const now = Date.now();
+    const checks = checksFor(layers, user);
+    const send = (i: number) =>
+      backend.admit({
+        now: now + i,
+        limitKey: user.limitKey,
+        checks,
+        plans: { free: { perMinute: 5, perHour: 60, concurrentStreams: 0, dailyTokens: 0 } },
+        defaultPlan: "free",
+        readsStoredPlan: false,
+        models: [{ key: "default", plans: null }],
+        model: null,
+        owner: user.limitKey,
+        conversationId: `c-${i}`,
+        // The same message id in two conversations is still two messages.
+        messageId: i < 2 ? "same-id" : `m-${i}`,
+        intent: "send",
+        blockTargets: [user.limitKey],
+        abuse: null,
+        messageBytes: 10,
+        leaseId: `l-${i}`,
+        maxOutputTokens: 100,
       });
-      const read = await library.getRemaining(user.limitKey);
-      expect(read).toMatchObject({ remaining: 3, limit: 5, reset: windowEnd(layers.userMinute, Date.now()) });
-      await library.resetUsedTokens(user.limitKey);
-      expect((await library.getRemaining(user.limitKey)).remaining).toBe(5);
-    });
+    const results = [];
+    for (let i = 0; i < 7; i++) results.push((await send(i)).admitted);
+    expect(results).toEqual([true, true, true, true, true, false, false]);
+    const minute = logKey({ layer: layers.userMinute, identifier: user.limitKey });
+    expect(minute).toBe("rl:chat:min:user:u1");
+    const entries = await redis.zrange<string[]>(minute, 0, -1, { withScores: true });
+    expect(entries).toEqual([
+      logEntry("same-id", "l-0"),
+      now,
+      logEntry("same-id", "l-1"),
+      now + 1,
+      logEntry("m-2", "l-2"),
+      now + 2,
+      logEntry("m-3", "l-3"),
+      now + 3,
+      logEntry("m-4", "l-4"),
+      now + 4,
+    ]);
+    const ttl = await redis.pttl(minute);
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    expect(await redis.pttl(logKey({ layer: layers.userHour, identifier: user.limitKey }))).toBeGreaterThan(
+      3_500_000,
+    );
   });
 });

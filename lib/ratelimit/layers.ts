@@ -1,31 +1,41 @@
-// The chat endpoint's fixed-window layers, and which identifiers one request counts against.
+// The chat endpoint's sliding-log layers, and which identifiers one request counts against.
 import type { Config } from "../config";
+import type { ModelTable } from "../models/table";
 
-export type LayerName = "min" | "hour" | "ip-min";
+export type LayerName = "min" | "hour" | "ip-min" | "model-min" | "model-hour" | "model-rpm" | "model-tpm";
 
-/** One fixed-window layer of the chat policy, e.g. "5 per 60 s per user". */
+/** One layer of the chat policy, e.g. "5 per 60 s per user": at most `limit` in any `windowSeconds`. */
 export interface Layer {
   /** Stable short name; part of the Redis key and of the RateLimit-Policy header. */
   name: LayerName;
-  scope: "user" | "ip";
+  /** Whose sending it bounds: the caller's, its address's, or the whole app's use of a model. */
+  scope: "user" | "ip" | "model";
   windowSeconds: number;
   /** The plan field this layer's limit comes from; absent for the per-IP layer, which is the same for all. */
   planField?: "perMinute" | "perHour";
   /** The limit when there is no plan field. */
   fixedLimit?: number;
+  /** Counts tokens (each message's reservation, settled to its real usage), not messages. */
+  tokens?: boolean;
 }
 
 /** A layer bound to the identifier it counts for one request. */
 export interface LayerCheck {
   layer: Layer;
   identifier: string;
+  /** A model's layer: it counts only when the request is answered by this model (CHAT_MODELS key). */
+  model?: string;
 }
 
 /** A layer's state as the admission left it: for RateLimit headers and 429 bodies. */
 export interface LayerState extends LayerCheck {
   limit: number;
   remaining: number;
-  /** Epoch ms at which this layer's current window ends. */
+  /**
+   * Epoch ms at which this layer frees its next message: when the oldest message that still counts against
+   * the limit leaves the window (with more counted than the limit, e.g. after a plan was lowered, the oldest
+   * extra ones must leave first). `now` when nothing is counted. For a refusing layer: when a retry passes.
+   */
   resetAt: number;
 }
 
@@ -33,10 +43,13 @@ export interface ChatLayers {
   userMinute: Layer;
   userHour: Layer;
   ipMinute: Layer;
+  /** Each model's own rows: per-user limits with it, and the provider's quota for the whole app. */
+  models?: ModelTable;
 }
 
-export function chatLayers(rateLimit: Config["rateLimit"]): ChatLayers {
+export function chatLayers(rateLimit: Config["rateLimit"], models?: ModelTable): ChatLayers {
   return {
+    models,
     userMinute: {
       name: "min",
       scope: "user",
@@ -75,14 +88,67 @@ export function ipBucket(caller: LimitedCaller): string {
   return `${caller.verified ? "verified" : "anon"}:${caller.clientIp}`;
 }
 
-/** The layers one request counts against; a layer whose limit is 0 for every plan is left out. */
+/**
+ * The layers one request counts against: the plan's and the address's, and every model's rows (each counts
+ * only if that model answers); a model row whose limit is 0 is left out.
+ */
 export function checksFor(layers: ChatLayers, caller: LimitedCaller): LayerCheck[] {
+  const { minuteWindowSeconds: minute, hourWindowSeconds: hour } = windowsOf(layers);
+  const modelChecks = (layers.models ?? []).flatMap((row): LayerCheck[] => {
+    const own = (name: LayerName, windowSeconds: number, limit: number): LayerCheck[] =>
+      limit > 0
+        ? [
+            {
+              layer: { name, scope: "user", windowSeconds, fixedLimit: limit },
+              identifier: `model:${row.key}:${caller.limitKey}`,
+              model: row.key,
+            },
+          ]
+        : [];
+    const rpm = row.capacity.requestsPerMinute;
+    const tpm = row.capacity.tokensPerMinute;
+    return [
+      ...own("model-min", minute, row.perMinute),
+      ...own("model-hour", hour, row.perHour),
+      ...(rpm > 0
+        ? [
+            {
+              layer: { name: "model-rpm", scope: "model", windowSeconds: minute, fixedLimit: rpm },
+              identifier: `model:${row.key}`,
+              model: row.key,
+            } satisfies LayerCheck,
+          ]
+        : []),
+      ...(tpm > 0
+        ? [
+            {
+              layer: {
+                name: "model-tpm",
+                scope: "model",
+                windowSeconds: minute,
+                fixedLimit: tpm,
+                tokens: true,
+              },
+              identifier: `model:${row.key}`,
+              model: row.key,
+            } satisfies LayerCheck,
+          ]
+        : []),
+    ];
+  });
   return [
     { layer: layers.userMinute, identifier: caller.limitKey },
     { layer: layers.userHour, identifier: caller.limitKey },
     { layer: layers.ipMinute, identifier: ipBucket(caller) },
+    ...modelChecks,
   ];
 }
+
+/** A model's minute and hour are as long as the plan's (tests shorten both together). */
+const windowsOf = (layers: ChatLayers) => ({
+  minuteWindowSeconds: layers.userMinute.windowSeconds,
+  hourWindowSeconds: layers.userHour.windowSeconds,
+});
 
 /** A layer's limit under a plan; 0 disables it. */
 export function limitOf(layer: Layer, plan: { perMinute: number; perHour: number }): number {
@@ -91,20 +157,22 @@ export function limitOf(layer: Layer, plan: { perMinute: number; perHour: number
 
 export const windowMs = (layer: Layer) => layer.windowSeconds * 1000;
 
-/** The epoch-aligned window `now` falls in, numbered as @upstash/ratelimit's fixedWindow numbers it. */
-export function bucketOf(layer: Layer, now: number): number {
-  return Math.floor(now / windowMs(layer));
-}
-
-/** When the window `now` falls in ends. */
-export function windowEnd(layer: Layer, now: number): number {
-  return (bucketOf(layer, now) + 1) * windowMs(layer);
-}
-
-/** The Redis key prefix of a layer; @upstash/ratelimit's reads (getRemaining) take the same prefix. */
+/** The Redis key prefix of a layer. */
 export const layerPrefix = (layer: Layer) => `rl:chat:${layer.name}`;
 
-/** The counter of one window: `<prefix>:<identifier>:<bucket>`, the key @upstash/ratelimit's fixedWindow uses. */
-export function windowKey(check: LayerCheck, now: number): string {
-  return `${layerPrefix(check.layer)}:${check.identifier}:${bucketOf(check.layer, now)}`;
-}
+/**
+ * The sliding log of one layer for one identifier: `<prefix>:<identifier>`, a sorted set of the admitted
+ * messages scored by when they were admitted (epoch ms). Fixed windows used `<prefix>:<identifier>:<bucket>`
+ * strings; no identifier ends in `:<digits>`, so the two never share a key during a rolling deploy.
+ */
+export const logKey = (check: LayerCheck) => `${layerPrefix(check.layer)}:${check.identifier}`;
+
+/** A token layer's tokens per entry (and their sum, field "=total"), next to its log. */
+export const tokensKey = (check: LayerCheck) => `${logKey(check)}:tokens`;
+
+/**
+ * A message's entry in every log it is counted in: its id (so it can be told apart and audited) and its
+ * lease id, which is unique per request — a client re-using a message id in another conversation must not
+ * overwrite its earlier entry (a sorted set keeps one score per member) and so be counted once.
+ */
+export const logEntry = (messageId: string, leaseId: string) => `${messageId || "-"}:${leaseId}`;

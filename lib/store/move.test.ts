@@ -36,6 +36,8 @@ function admission(owner: string, id: string): AdmissionRequest {
     plans: { guest: NO_LIMITS, free: NO_LIMITS },
     defaultPlan: owner.startsWith("user:") ? "free" : "guest",
     readsStoredPlan: false,
+    models: [{ key: "default", plans: null }],
+    model: null,
     owner,
     conversationId: id,
     messageId: newId("m"),

@@ -27,7 +27,7 @@ export interface AdminLimits {
 /** POST /api/admin/limits/reset */
 export interface AdminReset {
   key: string;
-  /** The identifiers whose current windows were cleared, e.g. `ip:203.0.113.7`, `anon:203.0.113.7`. */
+  /** The identifiers whose rate-limit logs were cleared, e.g. `ip:203.0.113.7`, `anon:203.0.113.7`. */
   cleared: string[];
 }
 

@@ -26,10 +26,13 @@ const userMessageSchema = z
     message: `message text is longer than ${MAX_MESSAGE_CHARS} characters`,
   });
 
+/** The model to answer with (a CHAT_MODELS key); absent: the first one the caller's plan allows. */
+const modelKeySchema = z.string({ message: "model must be a string" }).min(1).max(100).optional();
+
 /**
  * A chat message: `{id, message}` sends one (intent "send" is the default), `{id, intent: "regenerate"}` asks
  * for a new answer to the last message, `{id, intent: "edit", message}` replaces the last message and its
- * answer. The server owns the history: no other messages are accepted.
+ * answer; each may name a `model`. The server owns the history: no other messages are accepted.
  */
 export const chatRequestSchema = z.preprocess(
   (body) =>
@@ -39,9 +42,19 @@ export const chatRequestSchema = z.preprocess(
   z.discriminatedUnion(
     "intent",
     [
-      z.object({ intent: z.literal("send"), id: idSchema, message: userMessageSchema }),
-      z.object({ intent: z.literal("regenerate"), id: idSchema }).strict(),
-      z.object({ intent: z.literal("edit"), id: idSchema, message: userMessageSchema }),
+      z.object({
+        intent: z.literal("send"),
+        id: idSchema,
+        message: userMessageSchema,
+        model: modelKeySchema,
+      }),
+      z.object({ intent: z.literal("regenerate"), id: idSchema, model: modelKeySchema }).strict(),
+      z.object({
+        intent: z.literal("edit"),
+        id: idSchema,
+        message: userMessageSchema,
+        model: modelKeySchema,
+      }),
     ],
     { message: 'intent must be "send", "regenerate" or "edit"' },
   ),

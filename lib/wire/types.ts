@@ -12,6 +12,7 @@ export type ErrorCode =
   | "method_not_allowed"
   | "request_timeout"
   | "conflict"
+  | "model_not_in_plan"
   | "payload_too_large"
   | "unsupported_media_type"
   | "rate_limited"
@@ -20,9 +21,19 @@ export type ErrorCode =
 
 export type ErrorBody = { error: ErrorCode; message: string } & Record<string, unknown>;
 
-/** Which limit refused a message: the caller's own layers, its network's, or its replies in progress. */
-export type RateLimitScope = "user" | "ip" | "concurrency";
-export type RateLimitLayerName = "min" | "hour" | "ip-min";
+/**
+ * Which limit refused a message: the caller's own layers, its network's, its replies in progress, or the
+ * model's capacity for the whole app ("the assistant is busy", not the person's doing).
+ */
+export type RateLimitScope = "user" | "ip" | "concurrency" | "model";
+export type RateLimitLayerName =
+  | "min"
+  | "hour"
+  | "ip-min"
+  | "model-min"
+  | "model-hour"
+  | "model-rpm"
+  | "model-tpm";
 
 /** A 429's body: everything the UI needs to say what happened and when it frees, in the person's words. */
 export interface RateLimitedBody {
@@ -34,7 +45,10 @@ export interface RateLimitedBody {
   layer?: RateLimitLayerName;
   limit: number;
   window_seconds: number;
-  /** ISO 8601: when sending is possible again. */
+  /**
+   * ISO 8601 with milliseconds: when sending is possible again — for a rate layer, the exact moment its oldest
+   * counted message leaves the window (`retry_after_seconds` is the wait to it, rounded up).
+   */
   resets_at: string;
 }
 
@@ -116,10 +130,13 @@ export interface Health {
 /** One rate-limit layer as a caller (GET /api/limits) or an operator sees it, read without spending. */
 export interface LimitLayer {
   name: RateLimitLayerName;
-  scope: "user" | "ip";
+  scope: "user" | "ip" | "model";
   limit: number;
   remaining: number;
-  /** ISO 8601: when the current window ends. */
+  /**
+   * ISO 8601 with milliseconds: when this layer frees its next message — its oldest counted message leaves the
+   * window (the layers are sliding logs: at most `limit` in any `window_seconds`). Now when none is counted.
+   */
   resets_at: string;
   window_seconds: number;
 }
@@ -128,4 +145,29 @@ export interface Limits {
   /** The plan whose limits apply. */
   plan: string;
   layers: LimitLayer[];
+}
+
+/** One model a caller may choose (GET /api/models); 0 means that limit is off. */
+export interface ModelInfo {
+  key: string;
+  label: string;
+  /** This caller may use it now, by plan. */
+  available: boolean;
+  /** The plans that may use it. */
+  plans: string[];
+  limits: {
+    per_minute: number;
+    per_hour: number;
+    requests_per_minute: number;
+    tokens_per_minute: number;
+    token_cost: number;
+  };
+  /** The model's own layers as they stand for this caller (read without spending); empty when not available. */
+  layers: LimitLayer[];
+}
+
+export interface ModelList {
+  /** What a message without `model` is answered by: the first model the caller's plan allows (null: none). */
+  default: string | null;
+  models: ModelInfo[];
 }

@@ -48,7 +48,7 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
       expect(next).toEqual([200, 200, 200, 200, 200]);
     });
 
-    it("a refusal just before a window's end takes nothing from the next window", async () => {
+    it("a refusal while the clock crosses an hour takes nothing from any log", async () => {
       configure({ RATE_LIMIT_CHAT_PER_MIN: "1", RATE_LIMIT_CHAT_PER_HOUR: "2" });
       const caller = { bearer: await userToken(`edge-${newId()}`) };
       const hourEnd = (Math.floor(Date.now() / HOUR) + 1) * HOUR;
@@ -68,14 +68,18 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
       } finally {
         vi.unstubAllGlobals();
       }
-      vi.setSystemTime(Math.max(Date.now(), hourEnd + 5));
-      // The new hour holds exactly 2, one per minute.
-      const admitted: number[] = [];
-      for (let minute = 0; minute < 3; minute++) {
-        vi.setSystemTime(hourEnd + 1_000 + minute * 60_000);
-        admitted.push(await sendForStatus(caller, newId()));
-      }
-      expect(admitted).toEqual([200, 200, 429]);
+      // Only the first message is counted: the minute frees a minute after it, and the hour then holds 2.
+      vi.setSystemTime(hourEnd + 30_000);
+      expect(await sendForStatus(caller, newId())).toBe(200);
+      vi.setSystemTime(hourEnd + 90_000);
+      const refused = await postChat(caller, newId());
+      expect(refused.status).toBe(429);
+      // Full until the first message, sent at hourEnd - 30 s, is an hour old: a clock edge frees nothing.
+      const body = await refused.json();
+      expect(body.layer).toBe("hour");
+      const freesAt = Date.parse(body.resets_at);
+      expect(freesAt).toBeGreaterThanOrEqual(hourEnd - 30_000 + HOUR);
+      expect(freesAt).toBeLessThan(hourEnd - 2_000 + HOUR); // before the refused one's time: it was not counted
     });
 
     it("refusals by the concurrency cap count against no layer", async () => {

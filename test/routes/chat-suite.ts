@@ -233,6 +233,41 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       expect((await sendAndDrain(caller, newId())).response.status).toBe(200);
     });
 
+    it("tells the exact wait: until the oldest counted message leaves the minute, in every field", async () => {
+      configure({ RATE_LIMIT_CHAT_PER_MIN: "2" });
+      const caller = { bearer: await userToken("exact") };
+      const firstFrom = Date.now();
+      await sendAndDrain(caller, newId());
+      const firstTo = Date.now();
+      vi.setSystemTime(firstFrom + 20_000);
+      await sendAndDrain(caller, newId());
+      vi.setSystemTime(firstFrom + 35_000);
+      const refusedFrom = Date.now();
+      const refused = await send(caller, newId());
+      const refusedTo = Date.now();
+      expect(refused.status).toBe(429);
+      const body = await refused.json();
+      // resets_at: to the millisecond, a minute after the first message was admitted.
+      const resetsAt = Date.parse(body.resets_at);
+      expect(resetsAt).toBeGreaterThanOrEqual(firstFrom + 60_000);
+      expect(resetsAt).toBeLessThanOrEqual(firstTo + 60_000);
+      const wait = body.retry_after_seconds;
+      expect([
+        Math.ceil((resetsAt - refusedTo) / 1000),
+        Math.ceil((resetsAt - refusedFrom) / 1000),
+      ]).toContain(wait);
+      expect(refused.headers.get("retry-after")).toBe(String(wait));
+      expect(refused.headers.get("ratelimit")).toBe(`"min";r=0;t=${wait}`);
+      expect(body.message).toContain(`~${wait}s`);
+      const limits = await (await limitsGet(requestFor("/api/limits", caller))).json();
+      expect(limits.layers[0]).toMatchObject({ name: "min", remaining: 0, resets_at: body.resets_at });
+      // A second before it frees: still refused (and that refusal counted nothing); at the moment: admitted.
+      vi.setSystemTime(resetsAt - 1_000);
+      expect((await send(caller, newId())).status).toBe(429);
+      vi.setSystemTime(resetsAt);
+      expect((await sendAndDrain(caller, newId())).response.status).toBe(200);
+    });
+
     it("shared NAT: an anonymous flood exhausts the IP layer, a signed-in colleague keeps chatting", async () => {
       configure({
         RATE_LIMIT_CHAT_PER_MIN: "100",
@@ -315,11 +350,20 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
           window_seconds: 60,
         }),
       ]);
-      expect(new Date(before.layers[0].resets_at).getTime()).toBeGreaterThan(Date.now());
+      // Nothing counted yet, so nothing to wait for: the next message is free now.
+      expect(new Date(before.layers[0].resets_at).getTime()).toBeLessThanOrEqual(Date.now());
+      const sentFrom = Date.now();
       await sendAndDrain(caller, newId());
+      const sentTo = Date.now();
       for (let i = 0; i < 20; i++) await read();
       const after = await read();
       expect(after.layers.map((l: { remaining: number }) => l.remaining)).toEqual([4, 59, 29]);
+      // Each layer's next message frees when that one leaves its window.
+      const frees = after.layers.map((l: { resets_at: string }) => Date.parse(l.resets_at));
+      for (const [i, windowMs] of [60_000, 3_600_000, 60_000].entries()) {
+        expect(frees[i]).toBeGreaterThanOrEqual(sentFrom + windowMs);
+        expect(frees[i]).toBeLessThanOrEqual(sentTo + windowMs);
+      }
       // Still answering when the chat route refuses the caller.
       configure({ RATE_LIMIT_CHAT_PER_MIN: "1" });
       await sendAndDrain(caller, newId());

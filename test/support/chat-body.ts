@@ -10,6 +10,8 @@ export function newId(prefix = "c"): string {
 export interface ChatBodyOptions {
   /** The user message's id; a fresh one by default (a retried send reuses its id). */
   messageId?: string;
+  /** The model to answer with (a CHAT_MODELS key); absent: the plan's default. */
+  model?: string;
 }
 
 /** The JSON body of one chat message: the conversation id and the new user message (the server owns history). */
@@ -17,5 +19,6 @@ export function chatBody(conversationId: string, text = "hello", options: ChatBo
   return JSON.stringify({
     id: conversationId,
     message: { id: options.messageId ?? newId("m"), role: "user", parts: [{ type: "text", text }] },
+    model: options.model,
   });
 }

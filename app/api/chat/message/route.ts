@@ -7,6 +7,7 @@ import { ApiError, errorToResponse } from "@/lib/http/errors";
 import { assertDeclaredSize, assertJsonBody, assertSameOrigin } from "@/lib/http/guards";
 import { GUEST_COOKIE, guestCookieOptions, mintGuestSession } from "@/lib/identity/guest";
 import { identifyCaller, withOwner } from "@/lib/identity/identify";
+import { knownModel } from "@/lib/models/choice";
 import { MAX_CHAT_BODY_BYTES } from "@/lib/wire/limits";
 import { chatRequestSchema } from "@/lib/wire/schemas";
 
@@ -33,7 +34,15 @@ export async function POST(request: Request): Promise<Response> {
     const guest = identity.owner ? null : await mintGuestSession();
     const owner = identity.owner ?? `guest:${guest?.sessionId}`;
     const message = body.intent === "regenerate" ? undefined : body.message;
-    const admitted = await admit({ caller, owner, conversationId: body.id, intent: body.intent, message });
+    const model = knownModel(body.model);
+    const admitted = await admit({
+      caller,
+      owner,
+      conversationId: body.id,
+      intent: body.intent,
+      message,
+      model,
+    });
     const reply = await streamChatReply({ admitted, intent: body.intent, message, signal: request.signal });
     if (!guest) return reply;
     const withCookie = new NextResponse(reply.body, reply);

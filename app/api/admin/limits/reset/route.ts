@@ -1,4 +1,4 @@
-// POST /api/admin/limits/reset {key} — clears the key's current windows in every layer (operators only).
+// POST /api/admin/limits/reset {key} — clears the key's sliding log in every layer (operators only).
 import { requireAdmin } from "@/lib/admin/auth";
 import { resetKey } from "@/lib/admin/limits";
 import { keyBodySchema, MAX_ADMIN_BODY_BYTES } from "@/lib/admin/schemas";
