@@ -21,6 +21,8 @@ export interface AdmissionInput {
   intent: ChatIntent;
   /** The new user message, validated (none for regenerate). */
   message?: ChatMessage;
+  /** Regenerate and edit: the conversation's last message as the client saw it (see AdmissionRequest). */
+  lastMessageId?: string;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function admit(input: AdmissionInput): Promise<Admitted> {
     conversationId: input.conversationId,
     intent: input.intent,
     messageId: input.message?.id ?? "",
+    expectLastMessageId: input.intent === "send" ? undefined : input.lastMessageId,
     messageBytes: input.message ? Buffer.byteLength(JSON.stringify(input.message)) : 0,
     blockTargets: [...new Set([caller.limitKey, `ip:${caller.clientIp}`])],
     abuse: config.abuse,

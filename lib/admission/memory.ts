@@ -129,6 +129,8 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
         } = conversations.history(owner, id, HISTORY_LIMIT));
         if (req.intent !== "send" && !history.some((m) => m.role === "user")) {
           refusals.push({ reason: "nothing_to_replace" });
+        } else if (req.expectLastMessageId && history.at(-1)?.id !== req.expectLastMessageId) {
+          refusals.push({ reason: "stale" });
         }
       } else claim = "created";
     }
@@ -142,8 +144,17 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
       const reserved = [...live.values()].reduce((sum, lease) => sum + lease.reserved, 0);
       const prompt = estimatePromptTokens(historyBytes, req.messageBytes);
       const allowance = replyAllowance(budget - usedTokens - reserved, prompt, req.maxOutputTokens);
-      if (allowance === null) refusals.push({ reason: "credits", used: usedTokens, reserved, budget });
-      else Object.assign(grant, { reserved: prompt + allowance, maxOutputTokens: allowance });
+      if (allowance === null) {
+        const fresh = estimatePromptTokens(0, req.messageBytes);
+        refusals.push({
+          reason: "credits",
+          used: usedTokens,
+          reserved,
+          budget,
+          historyTokens: prompt - fresh,
+          newChatFits: replyAllowance(budget - usedTokens - reserved, fresh, req.maxOutputTokens) !== null,
+        });
+      } else Object.assign(grant, { reserved: prompt + allowance, maxOutputTokens: allowance });
     }
 
     if (refusals.length > 0) {

@@ -26,6 +26,11 @@ const userMessageSchema = z
     message: `message text is longer than ${MAX_MESSAGE_CHARS} characters`,
   });
 
+/** Regenerate and edit name the turn they replace: the last message of the conversation as the client has it. */
+const lastMessageIdSchema = z
+  .string({ message: "last_message_id is required: the id of the conversation's last message" })
+  .regex(ID_PATTERN, ID_RULE);
+
 /**
  * A chat message: `{id, message}` sends one (intent "send" is the default), `{id, intent: "regenerate"}` asks
  * for a new answer to the last message, `{id, intent: "edit", message}` replaces the last message and its
@@ -40,8 +45,15 @@ export const chatRequestSchema = z.preprocess(
     "intent",
     [
       z.object({ intent: z.literal("send"), id: idSchema, message: userMessageSchema }),
-      z.object({ intent: z.literal("regenerate"), id: idSchema }).strict(),
-      z.object({ intent: z.literal("edit"), id: idSchema, message: userMessageSchema }),
+      z
+        .object({ intent: z.literal("regenerate"), id: idSchema, last_message_id: lastMessageIdSchema })
+        .strict(),
+      z.object({
+        intent: z.literal("edit"),
+        id: idSchema,
+        message: userMessageSchema,
+        last_message_id: lastMessageIdSchema,
+      }),
     ],
     { message: 'intent must be "send", "regenerate" or "edit"' },
   ),

@@ -48,6 +48,10 @@ export interface PaymentRequiredBody {
   resets_at: string;
   plan: string;
   paywall_url: string | null;
+  /** Tokens this conversation's stored history adds to every message's cost (it is sent with each one). */
+  history_tokens: number;
+  /** Whether the same message would fit in a new chat: the history, not the day's use, is what refused it. */
+  new_chat_fits: boolean;
 }
 
 /** Stored message metadata. */

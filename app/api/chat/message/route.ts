@@ -33,7 +33,14 @@ export async function POST(request: Request): Promise<Response> {
     const guest = identity.owner ? null : await mintGuestSession();
     const owner = identity.owner ?? `guest:${guest?.sessionId}`;
     const message = body.intent === "regenerate" ? undefined : body.message;
-    const admitted = await admit({ caller, owner, conversationId: body.id, intent: body.intent, message });
+    const admitted = await admit({
+      caller,
+      owner,
+      conversationId: body.id,
+      intent: body.intent,
+      message,
+      lastMessageId: body.intent === "send" ? undefined : body.last_message_id,
+    });
     const reply = await streamChatReply({ admitted, intent: body.intent, message, signal: request.signal });
     if (!guest) return reply;
     const withCookie = new NextResponse(reply.body, reply);
