@@ -11,7 +11,7 @@ import { Sidebar } from "@/components/sidebar/sidebar";
 import { browserStorage, pruneSavedChats, readFreshChat, writeFreshChat } from "@/lib/chat-client/held-store";
 import { useAppData } from "./use-app-data";
 
-type Current = { id: string; isNew: boolean };
+type Current = { id: string; isNew: boolean; firstMessage?: string };
 
 // The chat engine (AI SDK + markdown, ~90 kB gzip) loads in its own chunk right after hydration, which keeps
 // the first-load JS of `/` inside its budget; the shell (sidebar, header, history list) doesn't wait for it.
@@ -64,6 +64,12 @@ export function ChatApp() {
     setMenuOpen(false);
     focusComposer();
   }, [startFresh]);
+  /** A new chat that sends `text` at once (the paywall's "Start a new chat" for a too-long conversation). */
+  const newChatWith = useCallback((text: string) => {
+    setCurrent({ id: newConversationId(), isNew: true, firstMessage: text || undefined });
+    setUrlConversation(null);
+    focusComposer();
+  }, []);
 
   const select = useCallback((id: string) => {
     setCurrent((cur) => (cur?.id === id ? cur : { id, isNew: false }));
@@ -196,6 +202,8 @@ export function ChatApp() {
                 onSend={onSend}
                 onSettled={onSettled}
                 onStartNew={newChat}
+                onStartNewWith={newChatWith}
+                firstMessage={current.firstMessage}
                 upgrade={upgrade}
               />
             ) : (

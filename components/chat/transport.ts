@@ -33,11 +33,16 @@ export function createChatTransport(onAnswer?: AnswerObserver): {
     api: CHAT_API,
     fetch: chatFetch,
     // The server owns the history: send just the conversation id, the intent and the new user message.
+    // Regenerate and edit name the turn they replace (`lastMessageId`: the transcript's last message before
+    // them), so the server refuses them (409) if another tab added a turn meanwhile.
     prepareSendMessagesRequest: ({ id, messages, body, trigger }) => {
-      if (trigger === "regenerate-message") return { body: { id, intent: "regenerate" } };
+      const last_message_id = body?.lastMessageId;
+      if (trigger === "regenerate-message") return { body: { id, intent: "regenerate", last_message_id } };
       const last = messages.at(-1);
       const message = last && { id: last.id, role: last.role, parts: last.parts };
-      return { body: body?.intent === "edit" ? { id, intent: "edit", message } : { id, message } };
+      return {
+        body: body?.intent === "edit" ? { id, intent: "edit", message, last_message_id } : { id, message },
+      };
     },
   });
   return { transport, progress };
@@ -77,10 +82,21 @@ export type Paywall = {
   paywallUrl: string | null;
   /** Where the refused message is now: back in the composer, or kept with the held messages. */
   kept: "composer" | "held";
+  /** Tokens this conversation's history adds to each message here. */
+  historyTokens: number;
+  /** The history, not the day's use, refused it: the same message fits in a new chat. */
+  newChatFits: boolean;
+  /** The refused message's text ("" for a new answer), and its held id when it stayed held. */
+  text: string;
+  heldId: string | null;
 };
 
 /** The 402 body's details, defensively typed (missing fields become 0 / "" / null). */
-export function paywallFromError(error: unknown, kept: Paywall["kept"]): Paywall {
+export function paywallFromError(
+  error: unknown,
+  kept: Paywall["kept"],
+  refused?: { id: string; text: string },
+): Paywall {
   const body: Record<string, unknown> = error instanceof ApiHttpError ? error.body : {};
   return {
     used: num(body.used),
@@ -89,6 +105,10 @@ export function paywallFromError(error: unknown, kept: Paywall["kept"]): Paywall
     plan: typeof body.plan === "string" ? body.plan : "",
     paywallUrl: typeof body.paywall_url === "string" && body.paywall_url ? body.paywall_url : null,
     kept,
+    historyTokens: num(body.history_tokens),
+    newChatFits: body.new_chat_fits === true,
+    text: refused?.text ?? "",
+    heldId: kept === "held" && refused ? refused.id : null,
   };
 }
 

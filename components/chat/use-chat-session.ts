@@ -89,7 +89,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
             unhold(item.id);
             restoreDraft(item.text);
           }
-          setPaywall(paywallFromError(error, kept));
+          setPaywall(paywallFromError(error, kept, item));
           return;
         }
         if (item) unhold(item.id);
@@ -104,6 +104,13 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
           live.current.reload();
           return;
         }
+        // 409 to an edit or a new answer: another tab added a turn since this one loaded; show what is stored.
+        if (
+          error instanceof ApiHttpError &&
+          "reason" in error.body &&
+          error.body.reason === "conversation_changed"
+        )
+          live.current.reload();
         if (item?.text) restoreDraft(item.text);
         setFailure({ message: error.message });
       },
@@ -230,6 +237,22 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
     },
     paywall,
     closePaywall: () => setPaywall(null),
+    /** The refused message leaves this conversation (for a new chat, where it costs less): its text. */
+    takePaywallText: (): string => {
+      if (!paywall?.text) return "";
+      const { text, heldId } = paywall;
+      update((s) => ({
+        ...s,
+        held: s.held.filter((h) => h.id !== heldId),
+        draft:
+          s.draft === text
+            ? ""
+            : s.draft.startsWith(`${text}\n\n`)
+              ? s.draft.slice(text.length + 2)
+              : s.draft,
+      }));
+      return text;
+    },
     blocked,
     dismissBlocked: () => {
       setBlocked(null);

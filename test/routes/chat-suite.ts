@@ -338,7 +338,7 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
         const c = await getConversation(caller, id);
         return c.body.messages?.length === 4 ? c.body : undefined;
       });
-      const regenerated = await post({ id, intent: "regenerate" });
+      const regenerated = await post({ id, intent: "regenerate", last_message_id: before.messages[3].id });
       expect(regenerated.status).toBe(200);
       expect(await streamedText(regenerated)).toContain("question two");
       const afterRegenerate = await waitFor(async () => {
@@ -353,10 +353,23 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       ]);
       expect(afterRegenerate.messages[2]).toEqual(before.messages[2]);
 
+      // A tab that still shows the reply regenerate replaced can't replace a turn it never saw.
+      const editText = (text: string) => ({ id: newId("m"), role: "user", parts: [{ type: "text", text }] });
+      const stale = await post({
+        id,
+        intent: "edit",
+        message: editText("from a stale tab"),
+        last_message_id: before.messages[3].id,
+      });
+      expect(stale.status).toBe(409);
+      expect(await stale.json()).toMatchObject({ error: "conflict", reason: "conversation_changed" });
+      expect((await getConversation(caller, id)).body.messages).toEqual(afterRegenerate.messages);
+
       const edited = await post({
         id,
         intent: "edit",
-        message: { id: newId("m"), role: "user", parts: [{ type: "text", text: "question two, better" }] },
+        message: editText("question two, better"),
+        last_message_id: afterRegenerate.messages[3].id,
       });
       expect(edited.status).toBe(200);
       await streamedText(edited);
@@ -378,8 +391,10 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       const post = (caller: Caller, body: unknown) =>
         chatPost(requestFor("/api/chat/message", caller, { body: JSON.stringify(body) }));
       await sendAndDrain(owner, id, "hello");
-      expect((await post(stranger, { id, intent: "regenerate" })).status).toBe(404);
-      expect((await post(owner, { id: newId(), intent: "regenerate" })).status).toBe(404);
+      const last = await waitFor(async () => (await getConversation(owner, id)).body.messages?.[1]?.id);
+      const regenerate = { id, intent: "regenerate", last_message_id: last };
+      expect((await post(stranger, regenerate)).status).toBe(404);
+      expect((await post(owner, { ...regenerate, id: newId() })).status).toBe(404);
       for (const bad of [
         {
           id,
@@ -387,16 +402,17 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
           message: { id: "m", role: "user", parts: [{ type: "text", text: "x" }] },
         },
         { id, intent: "edit" },
+        { id, intent: "regenerate" },
         { id, intent: "rewrite" },
       ]) {
         const response = await post(owner, bad);
         expect(response.status, JSON.stringify(bad)).toBe(400);
         expect((await response.json()).error).toBe("bad_request");
       }
-      const regenerated = await post(owner, { id, intent: "regenerate" });
+      const regenerated = await post(owner, regenerate);
       expect(regenerated.status).toBe(200);
       await streamedText(regenerated);
-      const refused = await post(owner, { id, intent: "regenerate" });
+      const refused = await post(owner, regenerate);
       expect(refused.status).toBe(429);
       expect(await refused.json()).toMatchObject({ error: "rate_limited", layer: "min" });
     });
