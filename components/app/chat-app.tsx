@@ -4,11 +4,13 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiHttpError, api, newConversationId } from "@/components/api";
 import { ChatPlaceholder } from "@/components/chat/chat-placeholder";
+import { MessageCapContext } from "@/components/chat/message-cap";
 import { focusComposer } from "@/components/focus";
 import { ModelBadge } from "@/components/header/model-badge";
 import { UsageMeter } from "@/components/header/usage-meter";
 import { Sidebar } from "@/components/sidebar/sidebar";
 import { browserStorage, pruneSavedChats, readFreshChat, writeFreshChat } from "@/lib/chat-client/held-store";
+import { DEFAULT_MAX_MESSAGE_CHARS } from "@/lib/wire/limits";
 import { useAppData } from "./use-app-data";
 
 type Current = { id: string; isNew: boolean; firstMessage?: string };
@@ -145,11 +147,16 @@ export function ChatApp() {
     () => ({
       url: sessionInfo?.upgrade_url ?? null,
       signIn: sessionInfo && !sessionInfo.user && canSignIn ? showSignIn : null,
+      plan: sessionInfo?.upgrade_plan ?? null,
     }),
     [sessionInfo, canSignIn, showSignIn],
   );
 
   const title = conversations.data?.find((c) => c.id === current?.id)?.title?.trim() || "New chat";
+  // The browser tab names the open conversation, so several open tabs (and the history list) tell apart.
+  useEffect(() => {
+    document.title = title === "New chat" ? "Chat" : `${title} — Chat`;
+  }, [title]);
 
   return (
     <div className="app">
@@ -193,23 +200,25 @@ export function ChatApp() {
           </div>
         </header>
         <main className="main" id="main">
-          <Suspense fallback={<ChatPlaceholder />}>
-            {current ? (
-              <ChatView
-                key={current.id}
-                conversationId={current.id}
-                isNew={current.isNew}
-                onSend={onSend}
-                onSettled={onSettled}
-                onStartNew={newChat}
-                onStartNewWith={newChatWith}
-                firstMessage={current.firstMessage}
-                upgrade={upgrade}
-              />
-            ) : (
-              <ChatPlaceholder />
-            )}
-          </Suspense>
+          <MessageCapContext value={sessionInfo?.max_message_chars ?? DEFAULT_MAX_MESSAGE_CHARS}>
+            <Suspense fallback={<ChatPlaceholder />}>
+              {current ? (
+                <ChatView
+                  key={current.id}
+                  conversationId={current.id}
+                  isNew={current.isNew}
+                  onSend={onSend}
+                  onSettled={onSettled}
+                  onStartNew={newChat}
+                  onStartNewWith={newChatWith}
+                  firstMessage={current.firstMessage}
+                  upgrade={upgrade}
+                />
+              ) : (
+                <ChatPlaceholder />
+              )}
+            </Suspense>
+          </MessageCapContext>
         </main>
       </div>
     </div>

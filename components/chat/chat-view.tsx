@@ -88,6 +88,8 @@ export function ChatView({ onStartNew, onStartNewWith, firstMessage, upgrade, ..
         {showNotice && (
           <RateLimitNotice
             wait={chat.wait}
+            lastRefusal={chat.lastRefusal}
+            upgrade={upgrade}
             held={chat.held.length}
             mode={chat.mode}
             onToggleSendWhenReady={chat.toggleSendWhenReady}

@@ -1,10 +1,18 @@
 // The 402 paywall: a modal <dialog> (focus trapped by the browser, Esc closes, focus returned on close).
 import { useEffect, useId, useRef } from "react";
+import type { PlanLimitsInfo } from "@/components/api";
 import { paywallWords } from "@/lib/chat-client/paywall-text";
 import type { Paywall } from "./use-chat-session";
 
-/** How this person can upgrade: a checkout link (signed in, on free), or signing in first (a guest). */
-export type UpgradeOptions = { url: string | null; signIn: (() => void) | null };
+/**
+ * How this person can upgrade: a checkout link (signed in, on free), or signing in first (a guest); and the
+ * plan it buys, when there is one to buy.
+ */
+export type UpgradeOptions = {
+  url: string | null;
+  signIn: (() => void) | null;
+  plan: PlanLimitsInfo | null;
+};
 
 type Props = {
   paywall: Paywall | null;

@@ -4,7 +4,6 @@ import { ApiHttpError, type ChatMessage, toApiHttpError } from "@/components/api
 import { num } from "@/lib/chat-client/body-fields";
 
 export const CHAT_API = "/api/chat/message";
-export { MAX_MESSAGE_CHARS } from "@/lib/wire/limits";
 
 /** Whether the last request got a 2xx answer: after that the server has the user message (it persists on end). */
 export type RequestProgress = { responded: boolean };
@@ -112,12 +111,20 @@ export function paywallFromError(
   };
 }
 
-/** An operator's (or the automatic) block: until when, in the server's words. */
-export type Blocked = { message: string; until: number | null };
+/**
+ * An operator's (or the automatic) block: until when, in the server's words, and the operator's reason (null
+ * for the automatic block, whose message already says why). Shown as text, never as markup.
+ */
+export type Blocked = { message: string; until: number | null; reason: string | null };
 
 export function blockedFromError(error: unknown): Blocked {
   const body: Record<string, unknown> = error instanceof ApiHttpError ? error.body : {};
   const until = typeof body.until === "string" ? Date.parse(body.until) : Number.NaN;
   const message = typeof body.message === "string" ? body.message : "";
-  return { message, until: Number.isFinite(until) ? until : null };
+  const reason = typeof body.reason === "string" && body.reason.trim() ? body.reason.trim() : null;
+  return {
+    message,
+    until: Number.isFinite(until) ? until : null,
+    reason: reason === "automatic" ? null : reason,
+  };
 }

@@ -14,15 +14,15 @@ import {
   hasContent,
   writeFreshChat,
 } from "@/lib/chat-client/held-store";
-import { type Refusal, refusalAnnouncement, refusalFromBody } from "@/lib/chat-client/refusal-text";
-import { createChatInstance } from "./chat-instance";
 import {
-  type Blocked,
-  blockedFromError,
-  MAX_MESSAGE_CHARS,
-  type Paywall,
-  paywallFromError,
-} from "./transport";
+  mayAutoSend,
+  type Refusal,
+  refusalAnnouncement,
+  refusalFromBody,
+} from "@/lib/chat-client/refusal-text";
+import { createChatInstance } from "./chat-instance";
+import { useMessageCap } from "./message-cap";
+import { type Blocked, blockedFromError, type Paywall, paywallFromError } from "./transport";
 import { useAnnouncer } from "./use-announcer";
 import { type LoadState, useConversationHistory } from "./use-conversation-history";
 import { useLimitHint } from "./use-limit-hint";
@@ -49,8 +49,11 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
   const [paywall, setPaywall] = useState<Paywall | null>(null);
   const [blocked, setBlocked] = useState<Blocked | null>(null);
   const [failure, setFailure] = useState<ChatFailure | null>(null);
+  /** The last 429, kept past its wait (until a message is admitted) for the words it leaves in the bubble. */
+  const [lastRefusal, setLastRefusal] = useState<Refusal | null>(null);
   const [incompleteIds, setIncompleteIds] = useState<ReadonlySet<string>>(() => new Set());
   const { announcement, announce } = useAnnouncer();
+  const maxChars = useMessageCap();
   const limits = useLimitHint();
   const live = useRef({ onSettled, reload: () => {} });
   useEffect(() => {
@@ -69,6 +72,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
       admitted: (item) => {
         update((s) => ({ ...s, held: s.held.filter((h) => h.id !== item.id), wait: null }));
         setBlocked(null);
+        setLastRefusal(null);
       },
       refused: (kind, error, item) => {
         if (kind === "rate_limited") {
@@ -76,8 +80,10 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
           const retryAfter = error instanceof ApiHttpError ? error.retryAfterSeconds : undefined;
           const refusal = refusalFromBody(body, retryAfter, Date.now());
           update((s) => ({ ...s, wait: refusal }));
-          // "Send when ready" stays armed through a new refusal; a plain send just waits, held.
-          setMode((m) => (m === "armed" ? "armed" : "off"));
+          setLastRefusal(refusal);
+          // "Send when ready" stays armed through a new refusal, unless its wait is too long to send unattended;
+          // a plain send just waits, held.
+          setMode((m) => (m === "armed" && mayAutoSend(refusal) ? "armed" : "off"));
           announce(refusalAnnouncement(refusal, savedNow.current.held.length, Date.now()));
           return;
         }
@@ -194,11 +200,11 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
   const send = useCallback(
     (raw: string): boolean => {
       const text = raw.trim();
-      if (!text || text.length > MAX_MESSAGE_CHARS || busy || loadState !== "ready") return false;
+      if (!text || text.length > maxChars || busy || loadState !== "ready") return false;
       enqueue({ id: generateId(), intent: "send", text });
       return true;
     },
-    [busy, loadState, enqueue],
+    [busy, loadState, enqueue, maxChars],
   );
 
   const held = saved.held.filter((h) => h.id !== inFlightId && !messages.some((m) => m.id === h.id));
@@ -221,6 +227,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
     },
     held,
     wait: saved.wait,
+    lastRefusal,
     mode,
     removeHeld: queue.removeHeld,
     toggleSendWhenReady: queue.toggleSendWhenReady,
@@ -231,7 +238,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
     },
     edit: (raw: string): boolean => {
       const text = raw.trim();
-      if (!canRewrite || !text || text.length > MAX_MESSAGE_CHARS) return false;
+      if (!canRewrite || !text || text.length > maxChars) return false;
       enqueue({ id: generateId(), intent: "edit", text });
       return true;
     },

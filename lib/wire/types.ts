@@ -107,6 +107,10 @@ export interface SessionInfo {
   sign_in_providers: SignInProvider[];
   /** PAYWALL_URL with this user's id as client_reference_id; null for guests and users not on `free`. */
   upgrade_url: string | null;
+  /** The longest message the server accepts, in characters (CHAT_MAX_MESSAGE_CHARS). */
+  max_message_chars: number;
+  /** The plan an upgrade buys and its limits, when one can be bought (PAYWALL_URL set, guest or free). */
+  upgrade_plan: PlanLimitsInfo | null;
 }
 
 export interface Health {

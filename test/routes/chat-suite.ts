@@ -5,6 +5,7 @@ import { DELETE as conversationDelete, GET as conversationGet } from "@/app/api/
 import { GET as conversationsGet } from "@/app/api/conversations/route";
 import { GET as healthGet } from "@/app/api/health/route";
 import { GET as limitsGet } from "@/app/api/limits/route";
+import { GET as sessionGet } from "@/app/api/session/route";
 import { GET as usageGet } from "@/app/api/usage/route";
 import {
   type Caller,
@@ -107,6 +108,18 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       expect((await getConversation(owner, id)).status).toBe(404);
     });
 
+    it("takes a 32,000-character message (3-byte characters too); CHAT_MAX_MESSAGE_CHARS changes the cap", async () => {
+      const caller = { ip: "198.51.100.24" };
+      const long = await sendAndDrain(caller, newId(), "語".repeat(32_000));
+      expect(long.response.status).toBe(200);
+      configure({ CHAT_MAX_MESSAGE_CHARS: "500" });
+      const refused = await postChat(caller, newId(), "a".repeat(501));
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).message).toContain("longer than 500 characters");
+      const session = await (await sessionGet(requestFor("/api/session", caller))).json();
+      expect(session.max_message_chars).toBe(500);
+    });
+
     it("answers every bad-input class with a 4xx JSON error and no internals", async () => {
       const caller = { ip: "198.51.100.20" };
       configure({
@@ -131,10 +144,10 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
         ],
         ["empty text", message([{ type: "text", text: "" }]), 400],
         ["whitespace text", message([{ type: "text", text: "  \n\t " }]), 400],
-        ["text over 8000 chars", message([{ type: "text", text: "a".repeat(8001) }]), 400],
+        ["text over 32,000 chars", message([{ type: "text", text: "a".repeat(32_001) }]), 400],
         ["assistant role", message([{ type: "text", text: "hi" }], { role: "assistant" }), 400],
         ["non-text part", message([{ type: "file", url: "http://x" }]), 400],
-        ["body over 64 KiB", message([{ type: "text", text: "a".repeat(70_000) }]), 413],
+        ["body over 110 KiB", message([{ type: "text", text: "a".repeat(120_000) }]), 413],
         ["empty body", "", 400],
       ];
       for (const [label, body, status] of cases) {
