@@ -27,7 +27,7 @@ function setUrlConversation(id: string | null) {
 }
 
 export function ChatApp() {
-  const { session, conversations, usage, health, afterReply } = useAppData();
+  const { session, conversations, usage, health, limits, afterReply } = useAppData();
   const [current, setCurrent] = useState<Current | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
@@ -119,6 +119,7 @@ export function ChatApp() {
       void session.refresh();
       void refreshConversations();
       void usage.refresh();
+      void limits.refresh();
       // Signing in keeps the open conversation (it moved to the account with the guest's others, see
       // lib/auth/adopt-guest.ts); after signing out it belongs to someone else, so start afresh.
       if (change === "signed-out") {
@@ -127,7 +128,7 @@ export function ChatApp() {
         newChat();
       }
     },
-    [session.refresh, refreshConversations, usage.refresh, newChat],
+    [session.refresh, refreshConversations, usage.refresh, limits.refresh, newChat],
   );
 
   // "Sign in to upgrade" (a guest at the paywall): open the sidebar on phones and focus the first sign-in.
@@ -169,6 +170,8 @@ export function ChatApp() {
         listFailed={conversations.failed}
         currentId={current?.id ?? null}
         session={session.data}
+        layers={limits.data}
+        usage={usage.data}
         onNewChat={newChat}
         onSelect={select}
         onDelete={remove}
