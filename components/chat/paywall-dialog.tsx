@@ -107,11 +107,9 @@ export function PaywallDialog({ paywall, upgrade, onClose, onNewChat }: Props) {
           {words.newChat && <p data-testid="paywall-history">{words.newChat}</p>}
           {words.upgrade && <p data-testid="paywall-upgrade-text">{words.upgrade}</p>}
           <p>
-            {offerNewChat
-              ? "Your message was not sent here."
-              : paywall.kept === "composer"
-                ? "Your message was not sent: it is back in the message box."
-                : "Your message was not sent: it is kept with your held messages."}
+            {paywall.kept === "composer"
+              ? "Your message was not sent: it is back in the message box."
+              : "Your message was not sent: it is kept with your held messages."}
           </p>
           <div className="dialog-actions">
             {offerNewChat && (
