@@ -13,6 +13,7 @@ import {
   type HeldMessage,
   hasContent,
   writeFreshChat,
+  writeSavedChat,
 } from "@/lib/chat-client/held-store";
 import {
   mayAutoSend,
@@ -248,7 +249,8 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
     takePaywallText: (): string => {
       if (!paywall?.text) return "";
       const { text, heldId } = paywall;
-      update((s) => ({
+      const s = savedNow.current;
+      const next = {
         ...s,
         held: s.held.filter((h) => h.id !== heldId),
         draft:
@@ -257,7 +259,10 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
             : s.draft.startsWith(`${text}\n\n`)
               ? s.draft.slice(text.length + 2)
               : s.draft,
-      }));
+      };
+      update(() => next);
+      // Written now: the view is replaced by the new chat before the state's own write would run.
+      writeSavedChat(browserStorage(), conversationId, next, Date.now());
       return text;
     },
     blocked,
