@@ -121,6 +121,7 @@ test("the meter is named in words and for screen readers; the account panel show
 
   // On a phone: still words ("Credits 1%"), and the title keeps its room beside the model badge.
   await page.setViewportSize(VIEWPORTS.phone);
+  // biome-ignore lint/performance/useDomNodeTextContent: what is rendered is the point (CSS hides words on phones).
   await expect.poll(() => page.getByTestId("usage-label").innerText()).toMatch(/^Credits \d+%$/);
   await expect(page.getByTestId("model-label")).toHaveText(/Demo/);
   const width = (await title.boundingBox())?.width ?? 0;
