@@ -123,16 +123,16 @@ function corpus(): HostileCase[] {
 
   const emptyTexts = ["", " ", "\n", "\t\t", " \n \r\n ", "\u00a0".repeat(0)];
   for (const [i, t] of emptyTexts.entries()) add(`empty text #${i}`, json(valid(t)));
-  add("text over 8000 chars", json(valid("a".repeat(8001))));
+  add("text over 32,000 chars", json(valid("a".repeat(32_001))));
   add(
-    "two parts over 8000 chars together",
+    "two parts over 32,000 chars together",
     json({
       ...valid("x"),
       message: {
         ...valid("x").message,
         parts: [
-          { type: "text", text: "a".repeat(4001) },
-          { type: "text", text: "b".repeat(4000) },
+          { type: "text", text: "a".repeat(16_001) },
+          { type: "text", text: "b".repeat(16_000) },
         ],
       },
     }),
@@ -193,7 +193,7 @@ function corpus(): HostileCase[] {
   add("multipart body", "--x\r\n\r\nhi\r\n--x--", "multipart/form-data; boundary=x");
   add("no content type", json(valid("hi")), null);
   add("xml content type", json(valid("hi")), "application/xml");
-  add("body over 64 KiB", json(valid("a".repeat(70_000))));
+  add("body over the 110 KiB cap", json(valid("a".repeat(120_000))));
   return cases;
 }
 

@@ -135,3 +135,34 @@ test("problems 4 and 5: out of credits, six retries stay 402 on the wire and a t
   const { layers } = (await limits.json()) as { layers: { name: string; remaining: number }[] };
   expect(layers.find((l) => l.name === "min")?.remaining).toBe(2);
 });
+
+test("a long conversation's paywall says its history is why and offers a new chat, where the message then goes", async ({
+  browser,
+  appUrl,
+}) => {
+  const chat = await openChat(browser, appUrl, "198.51.100.23");
+  const { page } = chat;
+  await chat.sendAndWait("use up my credits please");
+  const first = chat.conversationId();
+  await chat.send("one more question");
+  await expect(chat.paywall).toBeVisible();
+  await expect(page.getByTestId("paywall-history")).toContainText(
+    "Every message in this conversation also sends its history",
+  );
+  await expect(page.getByTestId("paywall-history")).toContainText(
+    "a new chat costs less and can be sent now",
+  );
+  await page.getByTestId("paywall-new-chat").click();
+  await expect(chat.paywall).toBeHidden();
+  // The new chat sends it at once, and is admitted.
+  await expect(chat.userMessages).toHaveText(["one more question"]);
+  await chat.waitForReply();
+  await expect(chat.assistantMessages).toHaveCount(1);
+  await expect(chat.paywall).toBeHidden();
+  expect(chat.conversationId()).not.toBe(first);
+  expect((await chat.storedMessages()).map((m) => m.role)).toEqual(["user", "assistant"]);
+  // The long conversation no longer keeps the text in its message box: it went to the new chat.
+  await page.goto(`${appUrl}/?c=${first}`);
+  await expect(chat.userMessages).toHaveText(["use up my credits please"]);
+  await expect(chat.composer).toHaveValue("");
+});

@@ -4,7 +4,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { type ModelTable, ModelTableError, parseModelTable } from "./models/table";
 import { type PlanTable, PlanTableError, parsePlanTable } from "./plans/table";
 import { processState, resetProcessStateForTests } from "./process-state";
-import { USER_ID_PATTERN } from "./wire/limits";
+import { DEFAULT_MAX_MESSAGE_CHARS, USER_ID_PATTERN } from "./wire/limits";
 
 const APP_VERSION: string = packageJson.version;
 
@@ -120,6 +120,8 @@ const envSchema = z.object({
   CHAT_MAX_CONCURRENT_STREAMS: nonNegativeInt(2),
   // The longest reply, in tokens: what a message reserves from the daily budget beyond its prompt.
   CHAT_MAX_OUTPUT_TOKENS: wholeNumber(4096, 64, 1_000_000),
+  // The longest message a person may send, in characters (the request body's cap follows from it).
+  CHAT_MAX_MESSAGE_CHARS: wholeNumber(DEFAULT_MAX_MESSAGE_CHARS, 100, 200_000),
   // Repeat offenders: more than N refusals within the window block the identity for a while. 0 = off.
   ABUSE_BLOCK_AFTER_REFUSALS: nonNegativeInt(0),
   ABUSE_WINDOW_SECONDS: positiveInt(600),
@@ -204,6 +206,8 @@ export interface Config {
   };
   credits: { dailyTokenBudget: number; paywallUrl: string | undefined; maxOutputTokens: number };
   maxConcurrentStreams: number;
+  /** The longest message in characters (CHAT_MAX_MESSAGE_CHARS); the browser learns it from /api/session. */
+  maxMessageChars: number;
   /** Automatic blocking of repeat offenders; null when ABUSE_BLOCK_AFTER_REFUSALS is 0. */
   abuse: { afterRefusals: number; windowSeconds: number; blockSeconds: number } | null;
   /** Every plan's limits (guest, free, pro and any from RATE_LIMIT_PLANS). See lib/plans/table.ts. */
@@ -285,6 +289,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxOutputTokens: e.CHAT_MAX_OUTPUT_TOKENS,
     },
     maxConcurrentStreams: e.CHAT_MAX_CONCURRENT_STREAMS,
+    maxMessageChars: e.CHAT_MAX_MESSAGE_CHARS,
     abuse:
       e.ABUSE_BLOCK_AFTER_REFUSALS > 0
         ? {

@@ -175,6 +175,9 @@ function main() {
     if (chromium) env.CHROMIUM_PATH = chromium;
   }
 
+  // Next's one-time telemetry notice would otherwise be the first thing `npm run dev` prints, before the app's
+  // own first line (which model and store are in use). Anonymous usage reporting stays off unless asked for.
+  env.NEXT_TELEMETRY_DISABLED ??= "1";
   let [file, ...args] = command;
   if (file === "npm") {
     const npm = npmCommand(nodeBinDir);

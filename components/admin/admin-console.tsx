@@ -2,6 +2,7 @@
 "use client";
 
 import { useCallback, useState } from "react";
+import { ADMIN_TOKEN_ACTOR } from "@/lib/wire/admin";
 import { AuditLog, TopRefused } from "./activity-lists";
 import { BlocksPanel } from "./blocks-panel";
 import { clockTime } from "./format";
@@ -26,10 +27,22 @@ export function AdminConsole({ actor }: { actor: string }) {
           ← Chat
         </a>
         <h1>Operator console</h1>
-        <span className="badge" title="Who the audit log names for your changes">
+        <span className="badge" title="Who the audit log names for your changes" data-testid="acting-as">
           <span className="sr-only">Acting as </span>
           {actor}
         </span>
+        {actor === ADMIN_TOKEN_ACTOR && (
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            data-testid="operator-signout"
+            onClick={() =>
+              void fetch("/api/admin/session", { method: "DELETE" }).then(() => location.reload())
+            }
+          >
+            Sign out
+          </button>
+        )}
       </header>
       <main className="admin-main">
         <section className="panel panel-wide" aria-labelledby="traffic-title">

@@ -90,7 +90,7 @@ export function KeyPanel({ picked, onChanged }: Props) {
             id="lookup-key"
             data-testid="lookup-key"
             className="input mono"
-            placeholder="user:dev-alice or ip:203.0.113.7"
+            placeholder="user:jwt_… or ip:203.0.113.7"
             autoComplete="off"
             spellCheck={false}
             aria-describedby="lookup-hint"

@@ -4,14 +4,16 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiHttpError, api, newConversationId } from "@/components/api";
 import { ChatPlaceholder } from "@/components/chat/chat-placeholder";
+import { MessageCapContext } from "@/components/chat/message-cap";
 import { focusComposer } from "@/components/focus";
 import { ModelBadge } from "@/components/header/model-badge";
 import { UsageMeter } from "@/components/header/usage-meter";
 import { Sidebar } from "@/components/sidebar/sidebar";
 import { browserStorage, pruneSavedChats, readFreshChat, writeFreshChat } from "@/lib/chat-client/held-store";
+import { DEFAULT_MAX_MESSAGE_CHARS } from "@/lib/wire/limits";
 import { useAppData } from "./use-app-data";
 
-type Current = { id: string; isNew: boolean };
+type Current = { id: string; isNew: boolean; firstMessage?: string };
 
 // The chat engine (AI SDK + markdown, ~90 kB gzip) loads in its own chunk right after hydration, which keeps
 // the first-load JS of `/` inside its budget; the shell (sidebar, header, history list) doesn't wait for it.
@@ -25,7 +27,7 @@ function setUrlConversation(id: string | null) {
 }
 
 export function ChatApp() {
-  const { session, conversations, usage, health, afterReply } = useAppData();
+  const { session, conversations, usage, health, limits, afterReply } = useAppData();
   const [current, setCurrent] = useState<Current | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
@@ -64,6 +66,12 @@ export function ChatApp() {
     setMenuOpen(false);
     focusComposer();
   }, [startFresh]);
+  /** A new chat that sends `text` at once (the paywall's "Start a new chat" for a too-long conversation). */
+  const newChatWith = useCallback((text: string) => {
+    setCurrent({ id: newConversationId(), isNew: true, firstMessage: text || undefined });
+    setUrlConversation(null);
+    focusComposer();
+  }, []);
 
   const select = useCallback((id: string) => {
     setCurrent((cur) => (cur?.id === id ? cur : { id, isNew: false }));
@@ -111,6 +119,7 @@ export function ChatApp() {
       void session.refresh();
       void refreshConversations();
       void usage.refresh();
+      void limits.refresh();
       // Signing in keeps the open conversation (it moved to the account with the guest's others, see
       // lib/auth/adopt-guest.ts); after signing out it belongs to someone else, so start afresh.
       if (change === "signed-out") {
@@ -119,7 +128,7 @@ export function ChatApp() {
         newChat();
       }
     },
-    [session.refresh, refreshConversations, usage.refresh, newChat],
+    [session.refresh, refreshConversations, usage.refresh, limits.refresh, newChat],
   );
 
   // "Sign in to upgrade" (a guest at the paywall): open the sidebar on phones and focus the first sign-in.
@@ -139,11 +148,16 @@ export function ChatApp() {
     () => ({
       url: sessionInfo?.upgrade_url ?? null,
       signIn: sessionInfo && !sessionInfo.user && canSignIn ? showSignIn : null,
+      plan: sessionInfo?.upgrade_plan ?? null,
     }),
     [sessionInfo, canSignIn, showSignIn],
   );
 
   const title = conversations.data?.find((c) => c.id === current?.id)?.title?.trim() || "New chat";
+  // The browser tab names the open conversation, so several open tabs (and the history list) tell apart.
+  useEffect(() => {
+    document.title = title === "New chat" ? "Chat" : `${title} — Chat`;
+  }, [title]);
 
   return (
     <div className="app">
@@ -156,6 +170,8 @@ export function ChatApp() {
         listFailed={conversations.failed}
         currentId={current?.id ?? null}
         session={session.data}
+        layers={limits.data}
+        usage={usage.data}
         onNewChat={newChat}
         onSelect={select}
         onDelete={remove}
@@ -187,21 +203,25 @@ export function ChatApp() {
           </div>
         </header>
         <main className="main" id="main">
-          <Suspense fallback={<ChatPlaceholder />}>
-            {current ? (
-              <ChatView
-                key={current.id}
-                conversationId={current.id}
-                isNew={current.isNew}
-                onSend={onSend}
-                onSettled={onSettled}
-                onStartNew={newChat}
-                upgrade={upgrade}
-              />
-            ) : (
-              <ChatPlaceholder />
-            )}
-          </Suspense>
+          <MessageCapContext value={sessionInfo?.max_message_chars ?? DEFAULT_MAX_MESSAGE_CHARS}>
+            <Suspense fallback={<ChatPlaceholder />}>
+              {current ? (
+                <ChatView
+                  key={current.id}
+                  conversationId={current.id}
+                  isNew={current.isNew}
+                  onSend={onSend}
+                  onSettled={onSettled}
+                  onStartNew={newChat}
+                  onStartNewWith={newChatWith}
+                  firstMessage={current.firstMessage}
+                  upgrade={upgrade}
+                />
+              ) : (
+                <ChatPlaceholder />
+              )}
+            </Suspense>
+          </MessageCapContext>
         </main>
       </div>
     </div>

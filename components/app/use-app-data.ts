@@ -1,8 +1,15 @@
-// App-wide data fetched over HTTP: session, conversation list, daily usage and the model label.
+// App-wide data fetched over HTTP: session, conversation list, daily usage, rate layers and the model label.
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, type ConversationSummary, type Health, type SessionInfo, type Usage } from "@/components/api";
+import {
+  api,
+  type ConversationSummary,
+  type Health,
+  type Limits,
+  type SessionInfo,
+  type Usage,
+} from "@/components/api";
 
 /** Re-fetchable JSON resource; keeps the last good value when a refresh fails. */
 function useResource<T>(load: () => Promise<T>) {
@@ -34,13 +41,17 @@ export function useAppData() {
   const conversations = useResource<ConversationSummary[]>(loadConversations);
   const usage = useResource<Usage>(api.usage);
   const health = useResource<Health>(api.health);
+  /** The rate layers' use now, for the account panel (the chat's "2 left" hint reads its own). */
+  const limits = useResource<Limits>(api.limits);
   const refreshConversations = conversations.refresh;
   const refreshUsage = usage.refresh;
+  const refreshLimits = limits.refresh;
   /** After a reply: the server saved it, with a new conversation's title, before the stream ended. */
   const afterReply = useCallback(() => {
     void refreshConversations();
     void refreshUsage();
-  }, [refreshConversations, refreshUsage]);
+    void refreshLimits();
+  }, [refreshConversations, refreshUsage, refreshLimits]);
 
-  return { session, conversations, usage, health, afterReply };
+  return { session, conversations, usage, health, limits, afterReply };
 }

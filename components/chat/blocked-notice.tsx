@@ -1,4 +1,5 @@
-// The inline notice for a blocked send (403 blocked): why, until when, and that the text is back in the box.
+// The inline notice for a blocked send (403 blocked): why (the operator's reason, as text), until when, and that
+// the text is back in the box.
 import { clockTime } from "@/components/format";
 import type { Blocked } from "./use-chat-session";
 import { useCountdown } from "./use-countdown";
@@ -21,6 +22,11 @@ export function BlockedNotice({ blocked, onDismiss }: Props) {
             </>
           )}
         </p>
+        {blocked.reason && !ended && (
+          <p className="notice-detail blocked-reason" data-testid="blocked-reason">
+            The operator&apos;s reason: {blocked.reason}
+          </p>
+        )}
         <p className="notice-detail">Your message was not sent: it is back in the message box.</p>
         <div className="notice-actions">
           <button type="button" className="btn btn-small btn-ghost" onClick={onDismiss}>

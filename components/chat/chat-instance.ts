@@ -99,9 +99,10 @@ export function createChatInstance(conversationId: string, events: ChatEvents) {
     // A copy left in view by a failed attempt is replaced, not duplicated.
     const rest = before.filter((m) => m.id !== item.id);
     const parts = [{ type: "text" as const, text: item.text }];
+    const lastMessageId = rest.at(-1)?.id;
     if (item.intent === "regenerate") {
       chat.messages = rest;
-      void chat.regenerate();
+      void chat.regenerate({ body: { lastMessageId } });
     } else if (item.intent === "edit") {
       chat.messages = rest.slice(
         0,
@@ -110,7 +111,10 @@ export function createChatInstance(conversationId: string, events: ChatEvents) {
           rest.findLastIndex((m) => m.role === "user"),
         ),
       );
-      void chat.sendMessage({ id: item.id, role: "user", parts }, { body: { intent: "edit" } });
+      void chat.sendMessage(
+        { id: item.id, role: "user", parts },
+        { body: { intent: "edit", lastMessageId } },
+      );
     } else {
       chat.messages = rest;
       void chat.sendMessage({ id: item.id, role: "user", parts });

@@ -2,6 +2,7 @@
 // by its parent.
 "use client";
 
+import { useEffect, useRef } from "react";
 import { focusComposer } from "@/components/focus";
 import { BlockedNotice } from "./blocked-notice";
 import { ChatError } from "./chat-error";
@@ -20,11 +21,22 @@ type Props = {
   onSettled: (result: { ok: boolean }) => void;
   /** Leaves a conversation that doesn't exist for a fresh one. */
   onStartNew: () => void;
+  /** Opens a new chat that sends `text` first (the paywall's way out of a long conversation). */
+  onStartNewWith: (text: string) => void;
+  /** A new chat opened to send this message at once. */
+  firstMessage?: string;
   upgrade: UpgradeOptions;
 };
 
-export function ChatView({ onStartNew, upgrade, ...props }: Props) {
+export function ChatView({ onStartNew, onStartNewWith, firstMessage, upgrade, ...props }: Props) {
   const chat = useChatSession(props);
+  const firstSent = useRef(false);
+  const { send, loadState } = chat;
+  useEffect(() => {
+    if (!firstMessage || firstSent.current || loadState !== "ready") return;
+    firstSent.current = true;
+    send(firstMessage);
+  }, [firstMessage, loadState, send]);
   const loading = chat.loadState === "loading";
   const showNotice = chat.wait !== null || chat.held.length > 0;
 
@@ -76,6 +88,8 @@ export function ChatView({ onStartNew, upgrade, ...props }: Props) {
         {showNotice && (
           <RateLimitNotice
             wait={chat.wait}
+            lastRefusal={chat.lastRefusal}
+            upgrade={upgrade}
             held={chat.held.length}
             mode={chat.mode}
             onToggleSendWhenReady={chat.toggleSendWhenReady}
@@ -107,7 +121,12 @@ export function ChatView({ onStartNew, upgrade, ...props }: Props) {
         closedReason={chat.loadState === "missing" ? "Start a new chat to send a message" : undefined}
         hint={chat.wait ? null : chat.limitHint}
       />
-      <PaywallDialog paywall={chat.paywall} upgrade={upgrade} onClose={chat.closePaywall} />
+      <PaywallDialog
+        paywall={chat.paywall}
+        upgrade={upgrade}
+        onClose={chat.closePaywall}
+        onNewChat={() => onStartNewWith(chat.takePaywallText())}
+      />
     </div>
   );
 }

@@ -1,9 +1,10 @@
 // Message composer: Enter sends, Shift+Enter adds a newline, 8,000-char limit with a counter near it, Stop while
 // busy, and the quiet "2 messages left this minute" hint under it.
 import { type FormEvent, type KeyboardEvent, useId } from "react";
-import { MAX_MESSAGE_CHARS } from "./transport";
+import { useMessageCap } from "./message-cap";
 
-const COUNTER_FROM = MAX_MESSAGE_CHARS - 1000;
+/** The counter shows from this far below the cap. */
+const COUNTER_MARGIN = 1000;
 
 type Props = {
   value: string;
@@ -20,6 +21,8 @@ type Props = {
 };
 
 export function Composer({ value, onChange, onSend, onStop, busy, disabled, closedReason, hint }: Props) {
+  const MAX_MESSAGE_CHARS = useMessageCap();
+  const COUNTER_FROM = MAX_MESSAGE_CHARS - COUNTER_MARGIN;
   const counterId = useId();
   const hintId = useId();
   const length = value.length;

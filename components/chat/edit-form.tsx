@@ -1,11 +1,12 @@
 // Editing the last message in place: Enter (or Send) resends it as an edit, Escape (or Cancel) leaves it as it was.
 import { type KeyboardEvent, useId, useState } from "react";
-import { MAX_MESSAGE_CHARS } from "./transport";
+import { useMessageCap } from "./message-cap";
 
 type Props = { initial: string; onSubmit: (text: string) => boolean; onCancel: () => void };
 
 export function EditForm({ initial, onSubmit, onCancel }: Props) {
   const [value, setValue] = useState(initial);
+  const MAX_MESSAGE_CHARS = useMessageCap();
   const id = useId();
   const tooLong = value.length > MAX_MESSAGE_CHARS;
   const canSend = value.trim() !== "" && !tooLong;

@@ -1,14 +1,28 @@
 // The 402 paywall: a modal <dialog> (focus trapped by the browser, Esc closes, focus returned on close).
 import { useEffect, useId, useRef } from "react";
+import type { PlanLimitsInfo } from "@/components/api";
 import { paywallWords } from "@/lib/chat-client/paywall-text";
 import type { Paywall } from "./use-chat-session";
 
-/** How this person can upgrade: a checkout link (signed in, on free), or signing in first (a guest). */
-export type UpgradeOptions = { url: string | null; signIn: (() => void) | null };
+/**
+ * How this person can upgrade: a checkout link (signed in, on free), or signing in first (a guest); and the
+ * plan it buys, when there is one to buy.
+ */
+export type UpgradeOptions = {
+  url: string | null;
+  signIn: (() => void) | null;
+  plan: PlanLimitsInfo | null;
+};
 
-type Props = { paywall: Paywall | null; upgrade: UpgradeOptions; onClose: () => void };
+type Props = {
+  paywall: Paywall | null;
+  upgrade: UpgradeOptions;
+  onClose: () => void;
+  /** "Start a new chat": the refused message goes there (it costs less without this history) and is sent. */
+  onNewChat: () => void;
+};
 
-export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
+export function PaywallDialog({ paywall, upgrade, onClose, onNewChat }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
   const titleId = useId();
@@ -26,8 +40,15 @@ export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
   }, [open]);
 
   const signInInstead = useRef(false);
+  const newChatInstead = useRef(false);
   const handleClose = () => {
     onClose();
+    if (newChatInstead.current) {
+      newChatInstead.current = false;
+      returnFocus.current = null;
+      onNewChat();
+      return;
+    }
     if (signInInstead.current) {
       // Sign-in takes the focus (the sidebar's sign-in buttons), not the composer.
       signInInstead.current = false;
@@ -50,6 +71,8 @@ export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
         ? "sign-in"
         : null;
   const words = paywall && paywallWords(paywall, upgradeBy, Date.now());
+  // Only with a message to carry over: a new answer has nothing to send in a new chat.
+  const offerNewChat = Boolean(words?.newChat && paywall?.text);
   return (
     <dialog
       ref={ref}
@@ -81,6 +104,7 @@ export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
               "Credits reset once a day."
             )}
           </p>
+          {words.newChat && <p data-testid="paywall-history">{words.newChat}</p>}
           {words.upgrade && <p data-testid="paywall-upgrade-text">{words.upgrade}</p>}
           <p>
             {paywall.kept === "composer"
@@ -88,9 +112,22 @@ export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
               : "Your message was not sent: it is kept with your held messages."}
           </p>
           <div className="dialog-actions">
+            {offerNewChat && (
+              <button
+                type="button"
+                className="btn btn-primary"
+                data-testid="paywall-new-chat"
+                onClick={() => {
+                  newChatInstead.current = true;
+                  ref.current?.close();
+                }}
+              >
+                Start a new chat
+              </button>
+            )}
             {upgradeBy === "checkout" && (
               <a
-                className="btn btn-primary"
+                className={offerNewChat ? "btn" : "btn btn-primary"}
                 href={upgrade.url ?? undefined}
                 target="_blank"
                 rel="noopener noreferrer"
@@ -102,7 +139,7 @@ export function PaywallDialog({ paywall, upgrade, onClose }: Props) {
             {upgradeBy === "sign-in" && (
               <button
                 type="button"
-                className="btn btn-primary"
+                className={offerNewChat ? "btn" : "btn btn-primary"}
                 data-testid="paywall-signin"
                 onClick={() => {
                   signInInstead.current = true;

@@ -4,7 +4,6 @@ import { ApiHttpError, type ChatMessage, toApiHttpError } from "@/components/api
 import { num } from "@/lib/chat-client/body-fields";
 
 export const CHAT_API = "/api/chat/message";
-export { MAX_MESSAGE_CHARS } from "@/lib/wire/limits";
 
 /** Whether the last request got a 2xx answer: after that the server has the user message (it persists on end). */
 export type RequestProgress = { responded: boolean };
@@ -33,11 +32,16 @@ export function createChatTransport(onAnswer?: AnswerObserver): {
     api: CHAT_API,
     fetch: chatFetch,
     // The server owns the history: send just the conversation id, the intent and the new user message.
+    // Regenerate and edit name the turn they replace (`lastMessageId`: the transcript's last message before
+    // them), so the server refuses them (409) if another tab added a turn meanwhile.
     prepareSendMessagesRequest: ({ id, messages, body, trigger }) => {
-      if (trigger === "regenerate-message") return { body: { id, intent: "regenerate" } };
+      const last_message_id = body?.lastMessageId;
+      if (trigger === "regenerate-message") return { body: { id, intent: "regenerate", last_message_id } };
       const last = messages.at(-1);
       const message = last && { id: last.id, role: last.role, parts: last.parts };
-      return { body: body?.intent === "edit" ? { id, intent: "edit", message } : { id, message } };
+      return {
+        body: body?.intent === "edit" ? { id, intent: "edit", message, last_message_id } : { id, message },
+      };
     },
   });
   return { transport, progress };
@@ -77,10 +81,21 @@ export type Paywall = {
   paywallUrl: string | null;
   /** Where the refused message is now: back in the composer, or kept with the held messages. */
   kept: "composer" | "held";
+  /** Tokens this conversation's history adds to each message here. */
+  historyTokens: number;
+  /** The history, not the day's use, refused it: the same message fits in a new chat. */
+  newChatFits: boolean;
+  /** The refused message's text ("" for a new answer), and its held id when it stayed held. */
+  text: string;
+  heldId: string | null;
 };
 
 /** The 402 body's details, defensively typed (missing fields become 0 / "" / null). */
-export function paywallFromError(error: unknown, kept: Paywall["kept"]): Paywall {
+export function paywallFromError(
+  error: unknown,
+  kept: Paywall["kept"],
+  refused?: { id: string; text: string },
+): Paywall {
   const body: Record<string, unknown> = error instanceof ApiHttpError ? error.body : {};
   return {
     used: num(body.used),
@@ -89,15 +104,27 @@ export function paywallFromError(error: unknown, kept: Paywall["kept"]): Paywall
     plan: typeof body.plan === "string" ? body.plan : "",
     paywallUrl: typeof body.paywall_url === "string" && body.paywall_url ? body.paywall_url : null,
     kept,
+    historyTokens: num(body.history_tokens),
+    newChatFits: body.new_chat_fits === true,
+    text: refused?.text ?? "",
+    heldId: kept === "held" && refused ? refused.id : null,
   };
 }
 
-/** An operator's (or the automatic) block: until when, in the server's words. */
-export type Blocked = { message: string; until: number | null };
+/**
+ * An operator's (or the automatic) block: until when, in the server's words, and the operator's reason (null
+ * for the automatic block, whose message already says why). Shown as text, never as markup.
+ */
+export type Blocked = { message: string; until: number | null; reason: string | null };
 
 export function blockedFromError(error: unknown): Blocked {
   const body: Record<string, unknown> = error instanceof ApiHttpError ? error.body : {};
   const until = typeof body.until === "string" ? Date.parse(body.until) : Number.NaN;
   const message = typeof body.message === "string" ? body.message : "";
-  return { message, until: Number.isFinite(until) ? until : null };
+  const reason = typeof body.reason === "string" && body.reason.trim() ? body.reason.trim() : null;
+  return {
+    message,
+    until: Number.isFinite(until) ? until : null,
+    reason: reason === "automatic" ? null : reason,
+  };
 }

@@ -13,16 +13,17 @@ import {
   type HeldMessage,
   hasContent,
   writeFreshChat,
+  writeSavedChat,
 } from "@/lib/chat-client/held-store";
-import { type Refusal, refusalAnnouncement, refusalFromBody } from "@/lib/chat-client/refusal-text";
-import { createChatInstance } from "./chat-instance";
 import {
-  type Blocked,
-  blockedFromError,
-  MAX_MESSAGE_CHARS,
-  type Paywall,
-  paywallFromError,
-} from "./transport";
+  mayAutoSend,
+  type Refusal,
+  refusalAnnouncement,
+  refusalFromBody,
+} from "@/lib/chat-client/refusal-text";
+import { createChatInstance } from "./chat-instance";
+import { useMessageCap } from "./message-cap";
+import { type Blocked, blockedFromError, type Paywall, paywallFromError } from "./transport";
 import { useAnnouncer } from "./use-announcer";
 import { type LoadState, useConversationHistory } from "./use-conversation-history";
 import { useLimitHint } from "./use-limit-hint";
@@ -49,8 +50,11 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
   const [paywall, setPaywall] = useState<Paywall | null>(null);
   const [blocked, setBlocked] = useState<Blocked | null>(null);
   const [failure, setFailure] = useState<ChatFailure | null>(null);
+  /** The last 429, kept past its wait (until a message is admitted) for the words it leaves in the bubble. */
+  const [lastRefusal, setLastRefusal] = useState<Refusal | null>(null);
   const [incompleteIds, setIncompleteIds] = useState<ReadonlySet<string>>(() => new Set());
   const { announcement, announce } = useAnnouncer();
+  const maxChars = useMessageCap();
   const limits = useLimitHint();
   const live = useRef({ onSettled, reload: () => {} });
   useEffect(() => {
@@ -69,6 +73,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
       admitted: (item) => {
         update((s) => ({ ...s, held: s.held.filter((h) => h.id !== item.id), wait: null }));
         setBlocked(null);
+        setLastRefusal(null);
       },
       refused: (kind, error, item) => {
         if (kind === "rate_limited") {
@@ -76,8 +81,10 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
           const retryAfter = error instanceof ApiHttpError ? error.retryAfterSeconds : undefined;
           const refusal = refusalFromBody(body, retryAfter, Date.now());
           update((s) => ({ ...s, wait: refusal }));
-          // "Send when ready" stays armed through a new refusal; a plain send just waits, held.
-          setMode((m) => (m === "armed" ? "armed" : "off"));
+          setLastRefusal(refusal);
+          // "Send when ready" stays armed through a new refusal, unless its wait is too long to send unattended;
+          // a plain send just waits, held.
+          setMode((m) => (m === "armed" && mayAutoSend(refusal) ? "armed" : "off"));
           announce(refusalAnnouncement(refusal, savedNow.current.held.length, Date.now()));
           return;
         }
@@ -89,7 +96,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
             unhold(item.id);
             restoreDraft(item.text);
           }
-          setPaywall(paywallFromError(error, kept));
+          setPaywall(paywallFromError(error, kept, item));
           return;
         }
         if (item) unhold(item.id);
@@ -104,6 +111,13 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
           live.current.reload();
           return;
         }
+        // 409 to an edit or a new answer: another tab added a turn since this one loaded; show what is stored.
+        if (
+          error instanceof ApiHttpError &&
+          "reason" in error.body &&
+          error.body.reason === "conversation_changed"
+        )
+          live.current.reload();
         if (item?.text) restoreDraft(item.text);
         setFailure({ message: error.message });
       },
@@ -187,11 +201,11 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
   const send = useCallback(
     (raw: string): boolean => {
       const text = raw.trim();
-      if (!text || text.length > MAX_MESSAGE_CHARS || busy || loadState !== "ready") return false;
+      if (!text || text.length > maxChars || busy || loadState !== "ready") return false;
       enqueue({ id: generateId(), intent: "send", text });
       return true;
     },
-    [busy, loadState, enqueue],
+    [busy, loadState, enqueue, maxChars],
   );
 
   const held = saved.held.filter((h) => h.id !== inFlightId && !messages.some((m) => m.id === h.id));
@@ -214,6 +228,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
     },
     held,
     wait: saved.wait,
+    lastRefusal,
     mode,
     removeHeld: queue.removeHeld,
     toggleSendWhenReady: queue.toggleSendWhenReady,
@@ -224,12 +239,32 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
     },
     edit: (raw: string): boolean => {
       const text = raw.trim();
-      if (!canRewrite || !text || text.length > MAX_MESSAGE_CHARS) return false;
+      if (!canRewrite || !text || text.length > maxChars) return false;
       enqueue({ id: generateId(), intent: "edit", text });
       return true;
     },
     paywall,
     closePaywall: () => setPaywall(null),
+    /** The refused message leaves this conversation (for a new chat, where it costs less): its text. */
+    takePaywallText: (): string => {
+      if (!paywall?.text) return "";
+      const { text, heldId } = paywall;
+      const s = savedNow.current;
+      const next = {
+        ...s,
+        held: s.held.filter((h) => h.id !== heldId),
+        draft:
+          s.draft === text
+            ? ""
+            : s.draft.startsWith(`${text}\n\n`)
+              ? s.draft.slice(text.length + 2)
+              : s.draft,
+      };
+      update(() => next);
+      // Written now: the view is replaced by the new chat before the state's own write would run.
+      writeSavedChat(browserStorage(), conversationId, next, Date.now());
+      return text;
+    },
     blocked,
     dismissBlocked: () => {
       setBlocked(null);

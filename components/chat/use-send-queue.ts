@@ -55,8 +55,11 @@ export function useSendQueue({
     if (until === undefined) return;
     const timer = window.setTimeout(
       () => {
+        const afterReplyLimit = savedNow.current.wait?.scope === "concurrency";
         update((s) => ({ ...s, wait: null }));
-        announce(waitOverAnnouncement(savedNow.current.held.length, modeNow.current === "armed"));
+        announce(
+          waitOverAnnouncement(savedNow.current.held.length, modeNow.current === "armed", afterReplyLimit),
+        );
       },
       Math.max(0, until - Date.now()),
     );

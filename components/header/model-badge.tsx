@@ -21,7 +21,15 @@ export function ModelBadge({ health, failed }: { health: Health | null; failed: 
       data-offline={offline || undefined}
       title={offline ? `${health.model} — canned replies, no real model` : `Model: ${health.model}`}
     >
-      {offline ? "Offline demo model" : health.model}
+      {/* On a phone the badge gives the conversation's title the room: "Demo" (the full label in its title). */}
+      <span className={offline ? "badge-long" : undefined}>
+        {offline ? "Offline demo model" : health.model}
+      </span>
+      {offline && (
+        <span className="badge-short" aria-hidden="true">
+          Demo
+        </span>
+      )}
       {health.status === "degraded" && (
         <span className="badge-dot" role="img" aria-label="(service degraded)" />
       )}

@@ -1,9 +1,14 @@
 // Who you are ("Guest" or the signed-in name), your plan and its limits, and signing in or out.
 import { type FormEvent, useEffect, useState } from "react";
-import { ApiHttpError, api, type SessionInfo } from "@/components/api";
+import { ApiHttpError, api, type Limits, type SessionInfo, type Usage } from "@/components/api";
 import { PlanSummary, planLabel } from "./plan-summary";
 
-type Props = { session: SessionInfo | null; onChanged: (change: "signed-in" | "signed-out") => void };
+type Props = {
+  session: SessionInfo | null;
+  layers: Limits | null;
+  usage: Usage | null;
+  onChanged: (change: "signed-in" | "signed-out") => void;
+};
 
 /** Auth.js sends a failed sign-in back to the app as `?error=<code>`: say so once, then tidy the URL. */
 function useSignInError(): [string | null, (value: string | null) => void] {
@@ -21,7 +26,7 @@ function useSignInError(): [string | null, (value: string | null) => void] {
   return [error, setError];
 }
 
-export function AccountPanel({ session, onChanged }: Props) {
+export function AccountPanel({ session, layers, usage, onChanged }: Props) {
   const [name, setName] = useState("");
   const [pending, setPending] = useState(false);
   const [error, setError] = useSignInError();
@@ -83,7 +88,9 @@ export function AccountPanel({ session, onChanged }: Props) {
           </button>
         )}
       </div>
-      {session && <PlanSummary limits={session.limits} upgradeUrl={session.upgrade_url} />}
+      {session && (
+        <PlanSummary limits={session.limits} upgradeUrl={session.upgrade_url} layers={layers} usage={usage} />
+      )}
       {session && !user && providers.length > 0 && (
         <fieldset className="signin-providers">
           <legend className="sr-only">Sign in</legend>

@@ -1,8 +1,24 @@
 // The caller's plan and its limits (from /api/session), with the Upgrade link when one is offered.
-import type { PlanLimitsInfo } from "@/components/api";
+import type { Limits, PlanLimitsInfo, Usage } from "@/components/api";
 import { planName } from "@/lib/chat-client/paywall-text";
 
-type Props = { limits: PlanLimitsInfo; upgradeUrl: string | null };
+type Props = {
+  limits: PlanLimitsInfo;
+  upgradeUrl: string | null;
+  /** What is used now of each rate layer (GET /api/limits) and of the day's credits (GET /api/usage). */
+  layers: Limits | null;
+  usage: Usage | null;
+};
+
+const LAYER_WORDS: Record<Limits["layers"][number]["name"], string> = {
+  min: "Messages this minute",
+  hour: "Messages this hour",
+  "ip-min": "From your network this minute",
+  "model-min": "With this model this minute",
+  "model-hour": "With this model this hour",
+  "model-rpm": "Everyone on this model this minute",
+  "model-tpm": "Tokens on this model this minute (everyone)",
+};
 
 const count = (value: number) => (value === 0 ? "no limit" : value.toLocaleString());
 
@@ -10,7 +26,7 @@ export function planLabel(plan: string): string {
   return `${planName(plan)} plan`;
 }
 
-export function PlanSummary({ limits, upgradeUrl }: Props) {
+export function PlanSummary({ limits, upgradeUrl, layers, usage }: Props) {
   const rows: [label: string, value: string, testId: string][] = [
     ["Messages / minute", count(limits.per_minute), "per-minute"],
     ["Messages / hour", count(limits.per_hour), "per-hour"],
@@ -27,6 +43,27 @@ export function PlanSummary({ limits, upgradeUrl }: Props) {
           </div>
         ))}
       </dl>
+      {(layers || usage) && (
+        <dl className="plan-limits plan-used" aria-label="Used now" data-testid="plan-usage">
+          {layers?.layers.map((layer) => (
+            <div key={layer.name} className="plan-limit">
+              <dt>{LAYER_WORDS[layer.name]}</dt>
+              <dd data-testid={`used-${layer.name}`}>
+                {(layer.limit - layer.remaining).toLocaleString()} of {layer.limit.toLocaleString()}
+              </dd>
+            </div>
+          ))}
+          {usage && usage.budget > 0 && (
+            <div className="plan-limit">
+              <dt>Credits today</dt>
+              <dd data-testid="used-credits">
+                {Math.min(usage.used, usage.budget).toLocaleString()} of {usage.budget.toLocaleString()}{" "}
+                tokens
+              </dd>
+            </div>
+          )}
+        </dl>
+      )}
       {upgradeUrl && (
         <a
           className="btn btn-small btn-primary plan-upgrade"

@@ -1,7 +1,7 @@
 // The sidebar: New chat, search, the grouped conversation list, the theme switch and the account panel.
 // Off-canvas behind a menu on phones.
 import { useState } from "react";
-import type { ConversationSummary, SessionInfo } from "@/components/api";
+import type { ConversationSummary, Limits, SessionInfo, Usage } from "@/components/api";
 import { ThemeSwitch } from "@/components/theme/theme-switch";
 import { AccountPanel } from "./account-panel";
 import { ConversationList } from "./conversation-list";
@@ -12,6 +12,8 @@ type Props = {
   listFailed: boolean;
   currentId: string | null;
   session: SessionInfo | null;
+  layers: Limits | null;
+  usage: Usage | null;
   onNewChat: () => void;
   onSelect: (id: string) => void;
   onDelete: (id: string) => Promise<void>;
@@ -92,7 +94,12 @@ export function Sidebar(props: Props) {
         />
       </nav>
       <ThemeSwitch />
-      <AccountPanel session={props.session} onChanged={props.onSessionChanged} />
+      <AccountPanel
+        session={props.session}
+        layers={props.layers}
+        usage={props.usage}
+        onChanged={props.onSessionChanged}
+      />
     </aside>
   );
 }

@@ -1,12 +1,15 @@
-// Who may use the operator console: the ADMIN_TOKEN bearer, or a signed-in user listed in ADMIN_USER_IDS.
+// Who may use the operator console: the ADMIN_TOKEN bearer (or the operator cookie it was exchanged for at
+// /admin), or a signed-in user listed in ADMIN_USER_IDS.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { getConfig } from "../config";
 import { ApiError } from "../http/errors";
 import { identifyCaller, userKey, type VerifiedUser } from "../identity/identify";
+import { ADMIN_TOKEN_ACTOR } from "../wire/admin";
+import { hasOperatorSession } from "./operator-session";
 import { limitOperatorRequest } from "./rate-limit";
 
 /** The audit log's name for whoever acts: `admin-token`, or the admin's user key. */
-export const ADMIN_TOKEN_ACTOR = "admin-token";
+export { ADMIN_TOKEN_ACTOR };
 
 export type AdminAccess =
   | { kind: "admin"; actor: string }
@@ -21,6 +24,10 @@ export async function adminAccess(request: Request): Promise<AdminAccess> {
   const { admin } = getConfig();
   const token = bearerToken(request.headers);
   if (token !== null && admin.token !== undefined && sameSecret(token, admin.token)) {
+    return { kind: "admin", actor: ADMIN_TOKEN_ACTOR };
+  }
+  // ADMIN_TOKEN typed into /admin: the operator cookie it was exchanged for acts as the token.
+  if (token === null && (await hasOperatorSession(request.headers))) {
     return { kind: "admin", actor: ADMIN_TOKEN_ACTOR };
   }
   const { user } = await identifyCaller(request);
@@ -71,7 +78,7 @@ function bearerToken(headers: Headers): string | null {
 }
 
 /** Constant time whatever the lengths: both sides are hashed to 32 bytes before the comparison. */
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   const digest = (value: string) => createHash("sha256").update(value).digest();
   return timingSafeEqual(digest(given), digest(expected));
 }

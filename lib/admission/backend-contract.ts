@@ -244,7 +244,14 @@ export function defineAdmissionContract(name: string, h: ContractHarness): void 
       const refused = await h.backend().admit(three);
       if (refused.admitted) throw new Error("admitted");
       expect(refused.refusals).toEqual([
-        { reason: "credits", used: 0, reserved: r1.grant.reserved + r2.grant.reserved, budget: 1_000 },
+        {
+          reason: "credits",
+          used: 0,
+          reserved: r1.grant.reserved + r2.grant.reserved,
+          budget: 1_000,
+          historyTokens: 0,
+          newChatFits: false,
+        },
       ]);
       // Settling bills the real tokens and releases the rest of the reservation.
       await h.backend().settle(settlement(one, r1, { tokens: 120 }), T0 + 1);
@@ -416,6 +423,61 @@ export function defineAdmissionContract(name: string, h: ContractHarness): void 
         .backend()
         .settle(settlement(edit, edited, { messages: [u1b, a3], replace: { from: 0, expectLength: 2 } }), T0);
       expect((await h.readConversation(base.owner, base.conversationId))?.messages).toEqual([u1b, a3]);
+    });
+
+    it("refuses a message whose history leaves too little, and says a new chat would fit", async () => {
+      const base = request({ plans: { free: { ...FREE, dailyTokens: 800 } }, maxOutputTokens: 100 });
+      const u1 = message("x".repeat(1_500));
+      const first = admitted(await h.backend().admit({ ...base, messageId: u1.id }));
+      await h
+        .backend()
+        .settle(
+          settlement(base, first, { messages: [u1, message("y".repeat(300), "assistant")], tokens: 300 }),
+          T0,
+        );
+      const refused = await h.backend().admit({ ...base, messageId: newId(), leaseId: newId() });
+      if (refused.admitted) throw new Error("admitted");
+      expect(refused.refusals).toEqual([
+        expect.objectContaining({ reason: "credits", used: 300, newChatFits: true }),
+      ]);
+      const historyTokens = refused.refusals[0]?.reason === "credits" ? refused.refusals[0].historyTokens : 0;
+      expect(historyTokens).toBeGreaterThanOrEqual(Math.ceil(1_800 / 3));
+      admitted(
+        await h.backend().admit({ ...base, conversationId: newId(), messageId: newId(), leaseId: newId() }),
+      );
+    });
+
+    it("refuses regenerate or edit naming a last message the conversation no longer ends with", async () => {
+      const base = request();
+      const u1 = message("mine");
+      const a1 = message("answer", "assistant");
+      const first = admitted(await h.backend().admit({ ...base, messageId: u1.id }));
+      await h.backend().settle(settlement(base, first, { messages: [u1, a1] }), T0);
+      // Another tab sends a turn; this tab still thinks the conversation ends with a1.
+      const other = { ...base, messageId: newId(), leaseId: newId() };
+      const second = admitted(await h.backend().admit(other));
+      const a2 = message("other tab's answer", "assistant");
+      await h.backend().settle(settlement(other, second, { messages: [message("other tab"), a2] }), T0);
+      for (const intent of ["regenerate", "edit"] as const) {
+        const stale = await h.backend().admit({
+          ...base,
+          intent,
+          messageId: intent === "edit" ? newId() : "",
+          expectLastMessageId: a1.id,
+          leaseId: newId(),
+        });
+        if (stale.admitted) throw new Error("admitted");
+        expect(stale.refusals).toEqual([{ reason: "stale" }]);
+      }
+      admitted(
+        await h.backend().admit({
+          ...base,
+          intent: "regenerate",
+          messageId: "",
+          expectLastMessageId: a2.id,
+          leaseId: newId(),
+        }),
+      );
     });
 
     it("regenerate or edit needs a conversation of the caller's with a message in it", async () => {

@@ -23,6 +23,8 @@ export interface AdmissionInput {
   message?: ChatMessage;
   /** The model asked for (a known key), or null for the plan's default. */
   model: string | null;
+  /** Regenerate and edit: the conversation's last message as the client saw it (see AdmissionRequest). */
+  lastMessageId?: string;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function admit(input: AdmissionInput): Promise<Admitted> {
     conversationId: input.conversationId,
     intent: input.intent,
     messageId: input.message?.id ?? "",
+    expectLastMessageId: input.intent === "send" ? undefined : input.lastMessageId,
     messageBytes: input.message ? Buffer.byteLength(JSON.stringify(input.message)) : 0,
     blockTargets: [...new Set([caller.limitKey, `ip:${caller.clientIp}`])],
     abuse: config.abuse,

@@ -138,6 +138,8 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
         } = conversations.history(owner, id, HISTORY_LIMIT));
         if (req.intent !== "send" && !history.some((m) => m.role === "user")) {
           refusals.push({ reason: "nothing_to_replace" });
+        } else if (req.expectLastMessageId && history.at(-1)?.id !== req.expectLastMessageId) {
+          refusals.push({ reason: "stale" });
         }
       } else claim = "created";
     }
@@ -160,8 +162,17 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
       // A model's tokenCost: daily-credit tokens per token of it.
       const left = Math.floor((budget - usedTokens - reserved) / cost);
       const allowance = replyAllowance(left, prompt, req.maxOutputTokens);
-      if (allowance === null) refusals.push({ reason: "credits", used: usedTokens, reserved, budget });
-      else
+      if (allowance === null) {
+        const fresh = estimatePromptTokens(0, req.messageBytes);
+        refusals.push({
+          reason: "credits",
+          used: usedTokens,
+          reserved,
+          budget,
+          historyTokens: prompt - fresh,
+          newChatFits: replyAllowance(left, fresh, req.maxOutputTokens) !== null,
+        });
+      } else
         Object.assign(grant, {
           reserved: Math.ceil((prompt + allowance) * cost),
           maxOutputTokens: allowance,

@@ -169,7 +169,11 @@ elseif holder then
     -- Stored by JSON.stringify of a UIMessage: the role is written exactly so.
     if string.find(item, '"role":"user"', 1, true) then hasUser = true end
   end
-  if spec.intent ~= "send" and not hasUser then refusals[#refusals + 1] = { "nothing_to_replace" } end
+  if spec.intent ~= "send" and not hasUser then
+    refusals[#refusals + 1] = { "nothing_to_replace" }
+  elseif spec.expectLast and spec.expectLast ~= "" and cjson.decode(history[#history]).id ~= spec.expectLast then
+    refusals[#refusals + 1] = { "stale" }
+  end
 elseif spec.intent ~= "send" then
   refusals[#refusals + 1] = { "not_found" }
 end
@@ -187,9 +191,12 @@ for _, option in ipairs(spec.models) do if option.key == model and option.cost t
 if budget > 0 then
   local held = 0
   for _, value in ipairs(redis.call("HVALS", KEYS[RESERVED])) do held = held + tonumber(value) end
-  local allowance = math.min(spec.maxOutput, math.floor((budget - usedTokens - held) / cost) - prompt)
+  local left = math.floor((budget - usedTokens - held) / cost)
+  local allowance = math.min(spec.maxOutput, left - prompt)
   if allowance < spec.minReply then
-    refusals[#refusals + 1] = { "credits", usedTokens, held, budget }
+    local fresh = math.ceil((spec.messageBytes + spec.systemBytes) / spec.bytesPerToken)
+    local freshFits = math.min(spec.maxOutput, left - fresh) >= spec.minReply
+    refusals[#refusals + 1] = { "credits", usedTokens, held, budget, prompt - fresh, freshFits and 1 or 0 }
   else
     reserved, maxOutput = math.ceil((prompt + allowance) * cost), allowance
   end
@@ -259,7 +266,7 @@ local function refusedScope()
   if scopes.model_not_in_plan then return nil end
   if rateScope then return rateScope end
   if scopes.concurrency then return "concurrency" end
-  if scopes.not_found or scopes.duplicate or scopes.nothing_to_replace then return nil end
+  if scopes.not_found or scopes.duplicate or scopes.nothing_to_replace or scopes.stale then return nil end
   if scopes.credits then return "credits" end
   return nil
 end

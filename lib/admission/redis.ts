@@ -100,6 +100,7 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       topMax: STATS_TOP_MAX,
       abuse: abuseSpec(req.abuse),
       messageId: req.messageId,
+      expectLast: req.expectLastMessageId,
       messageBytes: req.messageBytes,
       systemBytes: SYSTEM_PROMPT_BYTES,
       bytesPerToken: PROMPT_BYTES_PER_TOKEN,
@@ -265,7 +266,7 @@ function layerStates(answer: ScriptAnswer, query: LimitsQuery): LayerState[] {
 }
 
 function toRefusal(raw: (string | number)[], layers: LayerState[], req: AdmissionRequest): Refusal {
-  const [reason, a, b, c] = raw;
+  const [reason, a, b, c, d, e] = raw;
   switch (reason) {
     case "model_not_in_plan": {
       const model = String(a);
@@ -276,11 +277,20 @@ function toRefusal(raw: (string | number)[], layers: LayerState[], req: Admissio
     case "concurrency":
       return { reason: "concurrency", limit: Number(a), freesAt: Number(b) };
     case "credits":
-      return { reason: "credits", used: Number(a), reserved: Number(b), budget: Number(c) };
+      return {
+        reason: "credits",
+        used: Number(a),
+        reserved: Number(b),
+        budget: Number(c),
+        historyTokens: Number(d ?? 0),
+        newChatFits: Number(e ?? 0) === 1,
+      };
     case "duplicate":
       return { reason: "duplicate" };
     case "nothing_to_replace":
       return { reason: "nothing_to_replace" };
+    case "stale":
+      return { reason: "stale" };
     case "blocked":
       return { reason: "blocked", until: Number(a), note: String(b), target: String(c) };
     default:

@@ -15,7 +15,9 @@ import { AUTOMATIC_BLOCK_REASON, type Refusal } from "./types";
  * 4. not_found — someone else's conversation, or one to regenerate/edit that doesn't exist (404);
  * 5. duplicate — a message id already received, i.e. a retried send (409);
  * 6. nothing_to_replace — regenerate/edit in a conversation without a message yet (409);
- * 7. credits — the daily budget can't pay for a reply (402): the paywall, only when nothing above applies.
+ * 7. stale — regenerate/edit naming a last message the conversation no longer ends with (409: another tab
+ *    sent meanwhile; the client reloads the conversation rather than replace a turn it never saw);
+ * 8. credits — the daily budget can't pay for a reply (402): the paywall, only when nothing above applies.
  * A store down in fail-closed mode (503) comes before all of these; cross-site and malformed requests
  * (403/415/400/413) never reach the admission step. Every refusal leaves no trace in any layer (the backends
  * check everything before taking anything). The Redis script counts stats in the same order.
@@ -28,6 +30,7 @@ export const REFUSAL_PRECEDENCE: readonly Refusal["reason"][] = [
   "not_found",
   "duplicate",
   "nothing_to_replace",
+  "stale",
   "credits",
 ];
 
@@ -94,6 +97,14 @@ export function refusalError(refusals: Refusal[], ctx: RefusalContext): ApiError
         {},
         headers,
       );
+    case "stale":
+      return new ApiError(
+        "conflict",
+        "This conversation has changed since this page loaded it (a message was sent from another tab or " +
+          "device), so nothing was replaced. It has been reloaded.",
+        { reason: "conversation_changed" },
+        headers,
+      );
     case "duplicate":
       return new ApiError(
         "conflict",
@@ -108,11 +119,16 @@ export function refusalError(refusals: Refusal[], ctx: RefusalContext): ApiError
         resets_at: new Date(creditsResetAt(ctx.now)).toISOString(),
         plan: ctx.plan,
         paywall_url: ctx.paywallUrl,
+        history_tokens: first.historyTokens,
+        new_chat_fits: first.newChatFits,
       };
       const message =
         first.used + first.reserved >= first.budget
           ? `You've used today's ${first.budget.toLocaleString("en-US")} tokens of chat credits.`
-          : "What is left of today's chat credits is too little for a reply.";
+          : first.newChatFits
+            ? "This conversation's history makes a reply here cost more than what is left of today's chat " +
+              "credits; the same message in a new chat costs less and fits."
+            : "What is left of today's chat credits is too little for a reply.";
       return new ApiError("payment_required", `${message} They reset at ${body.resets_at}.`, body, headers);
     }
     default:

@@ -48,6 +48,11 @@ export interface AdmissionRequest {
   intent: ChatIntent;
   /** The new user message's id ("" for regenerate, which sends none). */
   messageId: string;
+  /**
+   * Regenerate and edit name the turn they replace: the id of the conversation's last message as the client
+   * saw it (absent for send). Any other last message (another tab sent meanwhile) refuses them: "stale" (409).
+   */
+  expectLastMessageId?: string;
   /** UTF-8 bytes of the new message as stored (JSON): part of the prompt's cost estimate. */
   messageBytes: number;
   /**
@@ -71,7 +76,17 @@ export type Refusal =
   | { reason: "not_found" }
   | { reason: "duplicate" }
   | { reason: "nothing_to_replace" }
-  | { reason: "credits"; used: number; reserved: number; budget: number };
+  | { reason: "stale" }
+  | {
+      reason: "credits";
+      used: number;
+      reserved: number;
+      budget: number;
+      /** What this conversation's stored history adds to the prompt's estimate, in tokens. */
+      historyTokens: number;
+      /** Whether the same message would be admitted in a new chat (no history to send). */
+      newChatFits: boolean;
+    };
 
 /** How the conversation stood: created by this message, already the caller's, or not checkable (store down). */
 export type ConversationClaim = "created" | "mine" | "unavailable";

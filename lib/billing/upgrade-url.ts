@@ -1,6 +1,6 @@
 // The paywall's Upgrade link: PAYWALL_URL with the user's id as Stripe's client_reference_id.
 import { getConfig } from "@/lib/config";
-import { FREE_PLAN } from "@/lib/plans/table";
+import { FREE_PLAN, GUEST_PLAN, PRO_PLAN } from "@/lib/plans/table";
 
 /**
  * Stripe Payment Links copy `client_reference_id` from the link's query into the Checkout Session, and
@@ -13,4 +13,13 @@ export function upgradeUrl(userId: string | null, plan: string): string | null {
   const url = new URL(base);
   url.searchParams.set("client_reference_id", userId);
   return url.toString();
+}
+
+/**
+ * The plan an upgrade buys (`pro`, the one the Stripe webhook grants), when there is one to buy: PAYWALL_URL is
+ * set and the caller is a guest (who signs in first) or on `free`. The chat offers it where a limit stops them.
+ */
+export function upgradePlan(plan: string): string | null {
+  if (!getConfig().credits.paywallUrl) return null;
+  return plan === GUEST_PLAN || plan === FREE_PLAN ? PRO_PLAN : null;
 }

@@ -23,6 +23,16 @@ describe("paywallWords", () => {
     expect(words.usageEnd).toBe(" — what is left is too little for a reply.");
     expect(words.title).toBe("Not enough credits left today");
   });
+  it("says when this conversation's history is why, and that a new chat costs less", () => {
+    const long = { ...facts, used: 1314, budget: 2500, historyTokens: 1180, newChatFits: true };
+    const words = paywallWords(long, null, now, "en-US", "UTC");
+    expect(words.title).toBe("This conversation is too long for today's credits");
+    expect(words.usageEnd).toBe(" — what is left is too little for a reply here.");
+    expect(words.newChat).toContain("about 1,180 tokens");
+    expect(paywallWords({ ...long, newChatFits: false }, null, now).newChat).toBeNull();
+    // All of it used: a new chat can't help either.
+    expect(paywallWords({ ...long, used: 2500 }, null, now).newChat).toBeNull();
+  });
   it("says when credits reset, in the person's clock and in hours", () => {
     const words = paywallWords(facts, null, now, "en-GB", "UTC");
     expect(words.resetClock).toBe("00:00 tomorrow");

@@ -8,6 +8,10 @@ export interface PaywallFacts {
   /** ISO 8601: when the daily credits reset. */
   resetsAt: string;
   plan: string;
+  /** Tokens this conversation's history adds to each message here. */
+  historyTokens?: number;
+  /** The same message fits in a new chat: this conversation's history is what made it too dear. */
+  newChatFits?: boolean;
 }
 
 /** How this person can upgrade now: buy (signed in), sign in first (a guest), or not at all. */
@@ -26,6 +30,8 @@ export interface PaywallWords {
   resetIn: string | null;
   /** What upgrading gives, when there is somewhere to upgrade. */
   upgrade: string | null;
+  /** When this conversation's history is the reason: that a new chat costs less. */
+  newChat: string | null;
 }
 
 /** "guest" → "Guest", "pro-team" → "Pro team". */
@@ -47,11 +53,25 @@ export function paywallWords(
   const resetsAt = Date.parse(facts.resetsAt);
   const valid = Number.isFinite(resetsAt) && resetsAt > now;
   const name = planName(facts.plan);
+  const historyIsWhy = facts.newChatFits === true && used < budget;
   return {
-    title: used >= budget ? "You've used today's credits" : "Not enough credits left today",
+    title: historyIsWhy
+      ? "This conversation is too long for today's credits"
+      : used >= budget
+        ? "You've used today's credits"
+        : "Not enough credits left today",
     used: format(used),
     budget: format(budget),
-    usageEnd: used >= budget ? "." : " — what is left is too little for a reply.",
+    usageEnd: historyIsWhy
+      ? " — what is left is too little for a reply here."
+      : used >= budget
+        ? "."
+        : " — what is left is too little for a reply.",
+    newChat: historyIsWhy
+      ? `Every message in this conversation also sends its history (about ${format(
+          Math.max(0, facts.historyTokens ?? 0),
+        )} tokens), so a reply here costs more than is left. The same message in a new chat costs less and can be sent now.`
+      : null,
     resetClock: valid ? clockTime(resetsAt, now, locale, timeZone) : null,
     resetIn: valid ? relativeWait(secondsLeft(resetsAt, now)) : null,
     upgrade:

@@ -113,6 +113,27 @@ describe("refusalSentence", () => {
     );
   });
 
+  it("never says 'you can send again' after a refusal for replies in progress", () => {
+    const busy: Refusal = {
+      scope: "concurrency",
+      layer: null,
+      limit: 2,
+      windowSeconds: 10,
+      waitSeconds: 8,
+      until: now + 8000,
+    };
+    expect(refusalSentence(busy, busy.until).before).toBe(
+      "Wait for a reply to finish — you can have 2 replies in progress at once.",
+    );
+    expect(refusalAnnouncement(busy, 1, now)).toBe(
+      "Wait for a reply to finish — you can have 2 replies in progress at once. Your message is held, not sent. Try again once a reply has finished.",
+    );
+    expect(waitOverAnnouncement(1, false, true)).toBe(
+      "1 message is still held. Once a reply has finished, use Send now to try again.",
+    );
+    expect(waitOverAnnouncement(2, true, true)).not.toMatch(/can send again/i);
+  });
+
   it("says when the wait is over, with nothing ticking", () => {
     expect(refusalSentence(minute, minute.until, "en-GB", "UTC")).toEqual({
       before: "You're sending messages a bit fast — you can send again now",

@@ -42,7 +42,7 @@ export interface RefusalSentence {
 }
 
 /** Why it was refused, without the wait: "You're sending messages a bit fast". */
-function reason(refusal: Refusal): string {
+export function reason(refusal: Refusal): string {
   if (refusal.scope === "concurrency") {
     const replies = refusal.limit === 1 ? "a reply" : `${refusal.limit || "a few"} replies`;
     return `Wait for a reply to finish — you can have ${replies} in progress at once`;
@@ -71,6 +71,8 @@ export function refusalSentence(
 ): RefusalSentence {
   const left = secondsLeft(refusal.until, now);
   const why = reason(refusal);
+  // A reply in progress frees its slot when it ends, which no clock tells: never "you can send again" for it.
+  if (left === 0 && refusal.scope === "concurrency") return { before: `${why}.`, ticking: "", after: "" };
   if (left === 0) return { before: `${why} — you can send again now`, ticking: "", after: "" };
   if (refusal.scope === "concurrency")
     return { before: `${why}. Try again in `, ticking: shortWait(left), after: "" };
@@ -82,6 +84,14 @@ export function refusalSentence(
     ticking: `(${relativeWait(left)})`,
     after: "",
   };
+}
+
+/** Waits longer than this are never sent unattended: the person confirms with Send now once the wait is over. */
+export const UNATTENDED_SEND_MAX_SECONDS = 5 * 60;
+
+/** Whether held messages may go by themselves when this wait ends ("Send when ready"). */
+export function mayAutoSend(refusal: Refusal): boolean {
+  return refusal.waitSeconds <= UNATTENDED_SEND_MAX_SECONDS;
 }
 
 /**
@@ -103,14 +113,29 @@ export function refusalAnnouncement(
 ): string {
   const left = secondsLeft(refusal.until, now);
   const kept = held === 1 ? "Your message is held, not sent." : `${messagesCount(held)} are held, not sent.`;
+  if (refusal.scope === "concurrency")
+    return `${reason(refusal)}. ${held > 0 ? `${kept} ` : ""}Try again once a reply has finished.`;
   const when = isShortWait(refusal)
     ? `You can send again ${relativeWait(left, "about ")}.`
     : `You can send again at ${clockTime(refusal.until, now, locale, timeZone)}, ${relativeWait(left, "about ")}.`;
   return `${reason(refusal)}. ${held > 0 ? `${kept} ` : ""}${when}`;
 }
 
-/** Said once when the wait is over. */
-export function waitOverAnnouncement(held: number, sendingAutomatically: boolean): string {
+/**
+ * Said once when the wait is over. After a refusal for replies in progress the wait only says when a slot could
+ * free at the soonest (a reply that is still being written keeps it), so it never says "you can send again".
+ */
+export function waitOverAnnouncement(
+  held: number,
+  sendingAutomatically: boolean,
+  afterReplyLimit = false,
+): string {
+  if (afterReplyLimit) {
+    const them = held === 1 ? "your held message" : messagesCount(held);
+    if (held === 0) return "A reply may have finished by now: try sending again.";
+    if (sendingAutomatically) return `Trying ${them} again: a reply may have finished by now.`;
+    return `${held === 1 ? "1 message is" : `${messagesCount(held)} are`} still held. Once a reply has finished, use Send now to try again.`;
+  }
   if (held === 0) return "You can send messages again.";
   if (sendingAutomatically)
     return `You can send again: sending ${held === 1 ? "your held message" : `${messagesCount(held)}`} now.`;

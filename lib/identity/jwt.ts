@@ -58,7 +58,8 @@ export async function verifyUserToken(token: string): Promise<VerifiedUser | nul
   } catch {
     return null;
   }
-  if (typ?.toLowerCase() === GUEST_TOKEN_TYP) return null;
+  // Guest and operator cookies are signed with the same secret: never a user.
+  if (typ?.toLowerCase() === GUEST_TOKEN_TYP || typ?.toLowerCase() === "chat-operator+jwt") return null;
 
   const { auth } = getConfig();
   const options: JWTVerifyOptions = {

@@ -104,6 +104,8 @@ describe("GET /api/session", () => {
       limits: { plan: "free", per_minute: 5, per_hour: 60, concurrent_streams: 2, daily_tokens: 100_000 },
       sign_in_providers: [],
       upgrade_url: null,
+      upgrade_plan: null,
+      max_message_chars: 32_000,
     });
     env({ AUTH_DEV_SIGNIN: "false" });
     expect(await (await GET(new Request("http://localhost/api/session"))).json()).toMatchObject({

@@ -2,6 +2,9 @@
 import type { AuditEntry } from "../admin/types";
 import type { LimitLayer } from "./types";
 
+/** The audit log's name for changes made with ADMIN_TOKEN (as a bearer, or its /admin cookie). */
+export const ADMIN_TOKEN_ACTOR = "admin-token";
+
 /** A block as the console shows it. `until` is ISO 8601. */
 export interface AdminBlock {
   key: string;

@@ -62,6 +62,10 @@ export interface PaymentRequiredBody {
   resets_at: string;
   plan: string;
   paywall_url: string | null;
+  /** Tokens this conversation's stored history adds to every message's cost (it is sent with each one). */
+  history_tokens: number;
+  /** Whether the same message would fit in a new chat: the history, not the day's use, is what refused it. */
+  new_chat_fits: boolean;
 }
 
 /** Stored message metadata. */
@@ -117,6 +121,10 @@ export interface SessionInfo {
   sign_in_providers: SignInProvider[];
   /** PAYWALL_URL with this user's id as client_reference_id; null for guests and users not on `free`. */
   upgrade_url: string | null;
+  /** The longest message the server accepts, in characters (CHAT_MAX_MESSAGE_CHARS). */
+  max_message_chars: number;
+  /** The plan an upgrade buys and its limits, when one can be bought (PAYWALL_URL set, guest or free). */
+  upgrade_plan: PlanLimitsInfo | null;
 }
 
 export interface Health {

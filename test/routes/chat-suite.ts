@@ -5,6 +5,7 @@ import { DELETE as conversationDelete, GET as conversationGet } from "@/app/api/
 import { GET as conversationsGet } from "@/app/api/conversations/route";
 import { GET as healthGet } from "@/app/api/health/route";
 import { GET as limitsGet } from "@/app/api/limits/route";
+import { GET as sessionGet } from "@/app/api/session/route";
 import { GET as usageGet } from "@/app/api/usage/route";
 import {
   type Caller,
@@ -107,6 +108,18 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       expect((await getConversation(owner, id)).status).toBe(404);
     });
 
+    it("takes a 32,000-character message (3-byte characters too); CHAT_MAX_MESSAGE_CHARS changes the cap", async () => {
+      const caller = { ip: "198.51.100.24" };
+      const long = await sendAndDrain(caller, newId(), "語".repeat(32_000));
+      expect(long.response.status).toBe(200);
+      configure({ CHAT_MAX_MESSAGE_CHARS: "500" });
+      const refused = await postChat(caller, newId(), "a".repeat(501));
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).message).toContain("longer than 500 characters");
+      const session = await (await sessionGet(requestFor("/api/session", caller))).json();
+      expect(session.max_message_chars).toBe(500);
+    });
+
     it("answers every bad-input class with a 4xx JSON error and no internals", async () => {
       const caller = { ip: "198.51.100.20" };
       configure({
@@ -131,10 +144,10 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
         ],
         ["empty text", message([{ type: "text", text: "" }]), 400],
         ["whitespace text", message([{ type: "text", text: "  \n\t " }]), 400],
-        ["text over 8000 chars", message([{ type: "text", text: "a".repeat(8001) }]), 400],
+        ["text over 32,000 chars", message([{ type: "text", text: "a".repeat(32_001) }]), 400],
         ["assistant role", message([{ type: "text", text: "hi" }], { role: "assistant" }), 400],
         ["non-text part", message([{ type: "file", url: "http://x" }]), 400],
-        ["body over 64 KiB", message([{ type: "text", text: "a".repeat(70_000) }]), 413],
+        ["body over 110 KiB", message([{ type: "text", text: "a".repeat(120_000) }]), 413],
         ["empty body", "", 400],
       ];
       for (const [label, body, status] of cases) {
@@ -382,7 +395,7 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
         const c = await getConversation(caller, id);
         return c.body.messages?.length === 4 ? c.body : undefined;
       });
-      const regenerated = await post({ id, intent: "regenerate" });
+      const regenerated = await post({ id, intent: "regenerate", last_message_id: before.messages[3].id });
       expect(regenerated.status).toBe(200);
       expect(await streamedText(regenerated)).toContain("question two");
       const afterRegenerate = await waitFor(async () => {
@@ -397,10 +410,23 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       ]);
       expect(afterRegenerate.messages[2]).toEqual(before.messages[2]);
 
+      // A tab that still shows the reply regenerate replaced can't replace a turn it never saw.
+      const editText = (text: string) => ({ id: newId("m"), role: "user", parts: [{ type: "text", text }] });
+      const stale = await post({
+        id,
+        intent: "edit",
+        message: editText("from a stale tab"),
+        last_message_id: before.messages[3].id,
+      });
+      expect(stale.status).toBe(409);
+      expect(await stale.json()).toMatchObject({ error: "conflict", reason: "conversation_changed" });
+      expect((await getConversation(caller, id)).body.messages).toEqual(afterRegenerate.messages);
+
       const edited = await post({
         id,
         intent: "edit",
-        message: { id: newId("m"), role: "user", parts: [{ type: "text", text: "question two, better" }] },
+        message: editText("question two, better"),
+        last_message_id: afterRegenerate.messages[3].id,
       });
       expect(edited.status).toBe(200);
       await streamedText(edited);
@@ -422,8 +448,10 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
       const post = (caller: Caller, body: unknown) =>
         chatPost(requestFor("/api/chat/message", caller, { body: JSON.stringify(body) }));
       await sendAndDrain(owner, id, "hello");
-      expect((await post(stranger, { id, intent: "regenerate" })).status).toBe(404);
-      expect((await post(owner, { id: newId(), intent: "regenerate" })).status).toBe(404);
+      const last = await waitFor(async () => (await getConversation(owner, id)).body.messages?.[1]?.id);
+      const regenerate = { id, intent: "regenerate", last_message_id: last };
+      expect((await post(stranger, regenerate)).status).toBe(404);
+      expect((await post(owner, { ...regenerate, id: newId() })).status).toBe(404);
       for (const bad of [
         {
           id,
@@ -431,16 +459,17 @@ export function defineChatRouteSuite(backend: SuiteBackend): void {
           message: { id: "m", role: "user", parts: [{ type: "text", text: "x" }] },
         },
         { id, intent: "edit" },
+        { id, intent: "regenerate" },
         { id, intent: "rewrite" },
       ]) {
         const response = await post(owner, bad);
         expect(response.status, JSON.stringify(bad)).toBe(400);
         expect((await response.json()).error).toBe("bad_request");
       }
-      const regenerated = await post(owner, { id, intent: "regenerate" });
+      const regenerated = await post(owner, regenerate);
       expect(regenerated.status).toBe(200);
       await streamedText(regenerated);
-      const refused = await post(owner, { id, intent: "regenerate" });
+      const refused = await post(owner, regenerate);
       expect(refused.status).toBe(429);
       expect(await refused.json()).toMatchObject({ error: "rate_limited", layer: "min" });
     });

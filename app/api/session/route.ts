@@ -1,5 +1,5 @@
 // Who the browser is signed in as, their plan and its limits, how to sign in and upgrade. Never rate limited.
-import { upgradeUrl } from "@/lib/billing/upgrade-url";
+import { upgradePlan, upgradeUrl } from "@/lib/billing/upgrade-url";
 import { getConfig } from "@/lib/config";
 import { withErrorHandling } from "@/lib/http/errors";
 import { identify } from "@/lib/identity/identify";
@@ -9,8 +9,9 @@ import { planLimitsJson, planNameOf } from "@/lib/plans/caller-plan";
 // is rejected outright if Cache Components is ever enabled. no-store keeps shared caches away.
 export const GET = withErrorHandling(async (request: Request) => {
   const { user } = await identify(request);
-  const { auth } = getConfig();
+  const { auth, maxMessageChars } = getConfig();
   const plan = await planNameOf(user);
+  const upgradeTo = upgradePlan(plan);
   return Response.json(
     {
       user: user ? { id: user.id, name: user.name, plan } : null,
@@ -18,6 +19,8 @@ export const GET = withErrorHandling(async (request: Request) => {
       limits: planLimitsJson(plan),
       sign_in_providers: auth.providers.map(({ id, name }) => ({ id, name })),
       upgrade_url: upgradeUrl(user?.id ?? null, plan),
+      max_message_chars: maxMessageChars,
+      upgrade_plan: upgradeTo ? planLimitsJson(upgradeTo) : null,
     },
     { headers: { "Cache-Control": "no-store" } },
   );

@@ -2,13 +2,14 @@
 import { NextResponse } from "next/server";
 import { admit, refuseFromCache } from "@/lib/admission";
 import { streamChatReply } from "@/lib/chat/reply";
+import { getConfig } from "@/lib/config";
 import { discardBody, parseWith, readJsonBody } from "@/lib/http/body";
 import { ApiError, errorToResponse } from "@/lib/http/errors";
 import { assertDeclaredSize, assertJsonBody, assertSameOrigin } from "@/lib/http/guards";
 import { GUEST_COOKIE, guestCookieOptions, mintGuestSession } from "@/lib/identity/guest";
 import { identifyCaller, withOwner } from "@/lib/identity/identify";
 import { knownModel } from "@/lib/models/choice";
-import { MAX_CHAT_BODY_BYTES } from "@/lib/wire/limits";
+import { maxChatBodyBytes } from "@/lib/wire/limits";
 import { chatRequestSchema } from "@/lib/wire/schemas";
 
 export const dynamic = "force-dynamic";
@@ -19,15 +20,17 @@ const UNREAD_BODY_GRACE_MS = 1_000;
 
 export async function POST(request: Request): Promise<Response> {
   let unreadBody = true;
+  const { maxMessageChars } = getConfig();
+  const maxBodyBytes = maxChatBodyBytes(maxMessageChars);
   try {
     // Refused from the headers alone, before anything is counted: a cross-site, non-JSON or oversized request.
     assertSameOrigin(request);
     assertJsonBody(request);
-    assertDeclaredSize(request, MAX_CHAT_BODY_BYTES);
+    assertDeclaredSize(request, maxBodyBytes);
     const caller = await identifyCaller(request);
     refuseFromCache(caller);
 
-    const body = parseWith(chatRequestSchema, await readJsonBody(request, MAX_CHAT_BODY_BYTES));
+    const body = parseWith(chatRequestSchema(maxMessageChars), await readJsonBody(request, maxBodyBytes));
     unreadBody = false;
     const identity = await withOwner(request, caller);
     // A caller without a session gets one with its first reply: conversations are never owned by an IP.
@@ -42,6 +45,7 @@ export async function POST(request: Request): Promise<Response> {
       intent: body.intent,
       message,
       model,
+      lastMessageId: body.intent === "send" ? undefined : body.last_message_id,
     });
     const reply = await streamChatReply({ admitted, intent: body.intent, message, signal: request.signal });
     if (!guest) return reply;
@@ -55,7 +59,7 @@ export async function POST(request: Request): Promise<Response> {
     // rather than held while a body drips in for minutes (until Node's request timeout). Not for an honest
     // mistake (413, 415): a client still uploading would see a reset instead of the JSON answer.
     if (unreadBody && error instanceof ApiError && (error.status === 429 || error.status === 403)) {
-      if (!(await discardBody(request, MAX_CHAT_BODY_BYTES, UNREAD_BODY_GRACE_MS))) {
+      if (!(await discardBody(request, maxBodyBytes, UNREAD_BODY_GRACE_MS))) {
         response.headers.set("Connection", "close");
       }
     }
