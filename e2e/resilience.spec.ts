@@ -1,6 +1,7 @@
-// Faults against a production server: Redis killed and restarted, fail-closed mode, client abort mid-stream.
+// Faults against a production server: Redis killed and restarted, fail-closed mode, a client gone mid-stream.
 
 import { type AppServer, startApp } from "../test/support/app-server";
+import { newId } from "../test/support/chat-body";
 import { expect, postChat, test, withRedisBackedApp } from "../test/support/e2e";
 import { startFakeOpenAI } from "../test/support/fake-openai";
 
@@ -104,8 +105,8 @@ test.describe("Redis outage, fail-closed", () => {
 });
 
 test.describe("client abort mid-stream", () => {
-  test("cancels the upstream model call within 1 s and frees the stream slot", async () => {
-    const fake = await startFakeOpenAI({ reply: "word ".repeat(400), chunkDelayMs: 30 });
+  test("a client that leaves does not stop the model (its slot stays taken); Stop does, within 1 s", async () => {
+    const fake = await startFakeOpenAI({ reply: "word ".repeat(120), chunkDelayMs: 20 });
     const app = await startApp({
       OPENAI_BASE_URL: fake.baseURL,
       AI_MODEL: "fake-model",
@@ -113,33 +114,67 @@ test.describe("client abort mid-stream", () => {
       RATE_LIMIT_CHAT_PER_MIN: "100",
       RATE_LIMIT_CHAT_IP_PER_MIN: "100",
     });
-    try {
+    const startReply = async (conversationId: string, cookie?: string) => {
       const controller = new AbortController();
-      const res = await chatRequest(app, "192.0.2.50", "stream a long answer", controller.signal);
+      const res = await postChat(app, "192.0.2.50", {
+        text: "stream a long answer",
+        conversationId,
+        signal: controller.signal,
+        headers: cookie ? { cookie } : {},
+      });
       expect(res.status).toBe(200);
       const reader = (res.body as ReadableStream<Uint8Array>).getReader();
       await reader.read();
       await reader.read();
-      // While the first reply streams, the one slot is taken.
+      return {
+        controller,
+        cookie: cookie ?? /chat_guest=[^;]+/.exec(res.headers.get("set-cookie") ?? "")?.[0] ?? "",
+      };
+    };
+    const slotIsFree = async () => {
+      const next = await chatRequest(app, "192.0.2.50");
+      await next.body?.cancel();
+      return next.status;
+    };
+    try {
+      const left = newId();
+      const first = await startReply(left);
+      first.controller.abort();
+      // The reply goes on without its client: its one slot stays taken until the model ends.
       const busy = await chatRequest(app, "192.0.2.50");
       expect(busy.status).toBe(429);
       expect(await busy.json()).toMatchObject({ scope: "concurrency" });
+      await expect.poll(slotIsFree, { timeout: 20_000, intervals: [200] }).toBe(200);
+      expect(fake.aborted()).toBe(0);
+      const conversation = await fetch(`${app.url}/api/conversations/${left}`, {
+        headers: { cookie: first.cookie },
+      });
+      const { messages } = (await conversation.json()) as {
+        messages: { metadata?: { incomplete?: boolean } }[];
+      };
+      expect(messages).toHaveLength(2);
+      expect(messages[1]?.metadata?.incomplete).toBe(false);
 
-      const abortedAt = Date.now();
-      controller.abort();
-      const upstream = await fake.waitForAbort(3_000);
-      expect(upstream.at - abortedAt).toBeLessThan(1_000);
-      // The slot is free again: a new reply starts (its headers are enough; the body is not drained).
+      // Stop (from any tab: DELETE …/stream) cancels the upstream call and frees the slot.
+      await expect.poll(slotIsFree, { timeout: 20_000, intervals: [200] }).toBe(200);
+      const stopped = newId();
+      await startReply(stopped, first.cookie);
       await expect
         .poll(
           async () => {
-            const next = await chatRequest(app, "192.0.2.50");
-            await next.body?.cancel();
-            return next.status;
+            const stop = await fetch(`${app.url}/api/conversations/${stopped}/stream`, {
+              method: "DELETE",
+              headers: { cookie: first.cookie },
+            });
+            return stop.status;
           },
-          { timeout: 2_000, intervals: [100] },
+          { timeout: 5_000, intervals: [50] },
         )
-        .toBe(200);
+        .toBe(202);
+      const stoppedAt = Date.now();
+      const upstream = await fake.waitForAbort(3_000);
+      expect(upstream.at - stoppedAt).toBeLessThan(1_000);
+      await expect.poll(slotIsFree, { timeout: 2_000, intervals: [100] }).toBe(200);
     } finally {
       await app.stop();
       await fake.close();

@@ -56,6 +56,8 @@ export function createChatInstance(conversationId: string, events: ChatEvents) {
   let seen: string | undefined;
   /** A look for a reply being written (or its stream) is under way. */
   let following: Promise<FollowOutcome> | null = null;
+  /** The partial reply a dropped connection left in view: not "shown" to the server, so it is replayed whole. */
+  let partialId: string | undefined;
 
   // Our own Chat instance so the callbacks read its live `messages`, not a possibly stale render snapshot.
   const chat: Chat<ChatMessage> = new Chat<ChatMessage>({
@@ -74,6 +76,8 @@ export function createChatInstance(conversationId: string, events: ChatEvents) {
       // A network drop while a reply streams (its own or a followed one): the server writes it to the end.
       const answered = progress.responded || (!landed && transport.lastFollow === "stream");
       if (answered && error instanceof TypeError) {
+        const partial = chat.messages.at(-1);
+        if (partial?.role === "assistant") partialId = partial.id;
         events.disconnected();
         return;
       }
@@ -158,12 +162,13 @@ export function createChatInstance(conversationId: string, events: ChatEvents) {
    */
   const follow = (): Promise<FollowOutcome> => {
     if (flight || following) return Promise.resolve("none");
-    const last = chat.messages.at(-1)?.id;
+    const last = chat.messages.findLast((m) => m.id !== partialId)?.id;
     following = chat
       .resumeStream({ body: { last, seen } })
       .then(() => transport.lastFollow)
       .finally(() => {
         following = null;
+        if (transport.lastFollow !== "failed") partialId = undefined;
       });
     return following;
   };

@@ -1,4 +1,4 @@
-// GET /api/conversations/:id/stream — the reply being written (replayed, then live) or 204; DELETE stops it.
+// GET /api/conversations/:id/stream — the reply being written (replayed, then live) or 204; DELETE stops it (202).
 // Only the conversation's owner (404 otherwise); never counted as a message.
 import { z } from "zod";
 import { parseWith } from "@/lib/http/body";
@@ -42,5 +42,8 @@ export const DELETE = withErrorHandling(async (request: Request, context: Contex
   const owner = requireOwner(await identify(request));
   const outcome = await requireStore(() => services().replies.requestStop(owner, id));
   if (outcome === "not_found") throw notFound();
-  return new Response(null, { status: 204 });
+  // 202: the reply will stop (within a second, wherever it is written); 204: none was running.
+  return outcome === "stopping"
+    ? Response.json({ stopping: true }, { status: 202 })
+    : new Response(null, { status: 204 });
 });
