@@ -24,7 +24,8 @@ async function stored(context: BrowserContext, appUrl: string, id: string): Prom
   return body.messages.map((m) => ({
     id: m.id,
     role: m.role,
-    text: m.parts.map((p) => (p.type === "text" ? (p.text ?? "") : "")).join("\n\n"),
+    // The text parts joined as the app's Copy button joins them (lib/wire/messages.ts).
+    text: m.parts.flatMap((p) => (p.type === "text" ? [p.text ?? ""] : [])).join("\n\n"),
     incomplete: m.metadata?.incomplete === true,
   }));
 }
@@ -53,7 +54,7 @@ async function startLongReply(chat: ChatPage): Promise<string> {
 
 test.describe("replies that survive", () => {
   const shared = withRedisBackedApps(2, {
-    OFFLINE_MODEL_DELAY_MS: "30",
+    OFFLINE_MODEL_DELAY_MS: "50",
     RATE_LIMIT_CHAT_PER_MIN: "100",
     RATE_LIMIT_CHAT_IP_PER_MIN: "100",
   });
