@@ -9,10 +9,11 @@ import { READ_EVERY_MS, type ReplyChunk, type ReplyStreamStore } from "./types";
 export function followReply(store: ReplyStreamStore, streamId: string): ReadableStream<ReplyChunk> {
   let cursor = 0;
   let cancelled = false;
+  let lastReadAt = 0;
   let wake: (() => void) | undefined;
-  const pause = () =>
+  const pause = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, READ_EVERY_MS);
+      const timer = setTimeout(resolve, ms);
       wake = () => {
         clearTimeout(timer);
         resolve();
@@ -21,6 +22,11 @@ export function followReply(store: ReplyStreamStore, streamId: string): Readable
   return new ReadableStream<ReplyChunk>({
     async pull(controller) {
       while (!cancelled) {
+        // At most one read every READ_EVERY_MS, whether the last one found something or not.
+        const wait = lastReadAt + READ_EVERY_MS - Date.now();
+        if (lastReadAt && wait > 0) await pause(wait);
+        if (cancelled) return;
+        lastReadAt = Date.now();
         const entries = await store.read(streamId, cursor).catch(() => []);
         if (entries === null) {
           // Expired mid-reply: its writer is gone. The tab gets what there was and loads the stored turn.
@@ -33,7 +39,6 @@ export function followReply(store: ReplyStreamStore, streamId: string): Readable
           if (entries.some((entry) => entry.end)) controller.close();
           return;
         }
-        await pause();
       }
     },
     cancel() {
