@@ -92,6 +92,9 @@ export const api = {
     }),
   deleteConversation: (id: string) =>
     request<void>(`/api/conversations/${encodeURIComponent(id)}`, { method: "DELETE" }),
+  /** Stops the conversation's reply being written, on whichever instance writes it (every tab sees it end). */
+  stopReply: (id: string) =>
+    request<void>(`/api/conversations/${encodeURIComponent(id)}/stream`, { method: "DELETE" }),
   usage: () => request<Usage>("/api/usage"),
   /** The caller's rate-limit layers, read without spending anything. */
   limits: () => request<Limits>("/api/limits"),

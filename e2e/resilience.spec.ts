@@ -1,6 +1,7 @@
-// Faults against a production server: Redis killed and restarted, fail-closed mode, client abort mid-stream.
+// Faults against a production server: Redis killed and restarted, fail-closed mode, a client gone mid-stream.
 
 import { type AppServer, startApp } from "../test/support/app-server";
+import { newId } from "../test/support/chat-body";
 import { expect, postChat, test, withRedisBackedApp } from "../test/support/e2e";
 import { startFakeOpenAI } from "../test/support/fake-openai";
 
@@ -104,8 +105,8 @@ test.describe("Redis outage, fail-closed", () => {
 });
 
 test.describe("client abort mid-stream", () => {
-  test("cancels the upstream model call within 1 s and frees the stream slot", async () => {
-    const fake = await startFakeOpenAI({ reply: "word ".repeat(400), chunkDelayMs: 30 });
+  test("a client that leaves does not stop the model (its slot stays taken); Stop does, within 1 s", async () => {
+    const fake = await startFakeOpenAI({ reply: "word ".repeat(120), chunkDelayMs: 20 });
     const app = await startApp({
       OPENAI_BASE_URL: fake.baseURL,
       AI_MODEL: "fake-model",
@@ -113,33 +114,69 @@ test.describe("client abort mid-stream", () => {
       RATE_LIMIT_CHAT_PER_MIN: "100",
       RATE_LIMIT_CHAT_IP_PER_MIN: "100",
     });
-    try {
+    const startReply = async (conversationId: string, cookie?: string) => {
       const controller = new AbortController();
-      const res = await chatRequest(app, "192.0.2.50", "stream a long answer", controller.signal);
+      const res = await postChat(app, "192.0.2.50", {
+        text: "stream a long answer",
+        conversationId,
+        signal: controller.signal,
+        headers: cookie ? { cookie } : {},
+      });
       expect(res.status).toBe(200);
       const reader = (res.body as ReadableStream<Uint8Array>).getReader();
       await reader.read();
       await reader.read();
-      // While the first reply streams, the one slot is taken.
-      const busy = await chatRequest(app, "192.0.2.50");
-      expect(busy.status).toBe(429);
-      expect(await busy.json()).toMatchObject({ scope: "concurrency" });
-
-      const abortedAt = Date.now();
-      controller.abort();
-      const upstream = await fake.waitForAbort(3_000);
-      expect(upstream.at - abortedAt).toBeLessThan(1_000);
-      // The slot is free again: a new reply starts (its headers are enough; the body is not drained).
+      return {
+        controller,
+        cookie: cookie ?? /chat_guest=[^;]+/.exec(res.headers.get("set-cookie") ?? "")?.[0] ?? "",
+      };
+    };
+    /** The conversation as stored, once its reply has been saved (the same write frees the reply's slot). */
+    const storedReply = async (id: string, cookie: string) => {
+      let messages: { metadata?: { incomplete?: boolean } }[] = [];
       await expect
         .poll(
           async () => {
-            const next = await chatRequest(app, "192.0.2.50");
-            await next.body?.cancel();
-            return next.status;
+            const res = await fetch(`${app.url}/api/conversations/${id}`, { headers: { cookie } });
+            messages = ((await res.json()) as { messages?: typeof messages }).messages ?? [];
+            return messages.length;
           },
-          { timeout: 2_000, intervals: [100] },
+          { timeout: 20_000, intervals: [100] },
         )
-        .toBe(200);
+        .toBe(2);
+      return messages[1];
+    };
+    try {
+      const left = newId();
+      const first = await startReply(left);
+      first.controller.abort();
+      // The reply goes on without its client: its one slot stays taken until the model ends.
+      const busy = await chatRequest(app, "192.0.2.50");
+      expect(busy.status).toBe(429);
+      expect(await busy.json()).toMatchObject({ scope: "concurrency" });
+      expect((await storedReply(left, first.cookie))?.metadata?.incomplete).toBe(false);
+      expect(fake.aborted()).toBe(0);
+
+      // Stop (from any tab: DELETE …/stream) cancels the upstream call and frees the slot.
+      const stopped = newId();
+      await startReply(stopped, first.cookie);
+      await expect
+        .poll(
+          async () => {
+            const stop = await fetch(`${app.url}/api/conversations/${stopped}/stream`, {
+              method: "DELETE",
+              headers: { cookie: first.cookie },
+            });
+            return stop.status;
+          },
+          { timeout: 5_000, intervals: [50] },
+        )
+        .toBe(202);
+      const stoppedAt = Date.now();
+      const upstream = await fake.waitForAbort(3_000);
+      expect(upstream.at - stoppedAt).toBeLessThan(1_000);
+      expect((await storedReply(stopped, first.cookie))?.metadata?.incomplete).toBe(true);
+      await startReply(newId(), first.cookie);
     } finally {
       await app.stop();
       await fake.close();

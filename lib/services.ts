@@ -15,6 +15,9 @@ import { MemoryPlanStore, type PlanStore, RedisPlanStore } from "./plans/store";
 import { processState } from "./process-state";
 import { type ChatLayers, chatLayers } from "./ratelimit/layers";
 import { RefusalCache } from "./ratelimit/refusal-cache";
+import { MemoryReplyStreamStore } from "./reply-stream/memory";
+import { RedisReplyStreamStore } from "./reply-stream/redis";
+import type { ReplyStreamStore } from "./reply-stream/types";
 import { MemoryChatStore } from "./store/memory";
 import { RedisChatStore } from "./store/redis";
 import type { ChatStore } from "./store/types";
@@ -38,6 +41,8 @@ export interface Services {
   /** The one Upstash Redis REST client, or null for the embedded in-memory defaults. */
   redis: Redis | null;
   store: ChatStore;
+  /** Live replies' chunks, for reloaded and other tabs, and Stop from any of them (lib/reply-stream). */
+  replies: ReplyStreamStore;
   /** Who is on which plan, and the Stripe ids behind it (lib/plans/store.ts). */
   planStore: PlanStore;
   admission: AdmissionServices;
@@ -99,6 +104,9 @@ function build(config: Config): Services {
     config,
     redis,
     store: redis ? new RedisChatStore(redis) : (memoryStore as MemoryChatStore),
+    replies: redis
+      ? new RedisReplyStreamStore(redis)
+      : new MemoryReplyStreamStore((owner, id) => memoryStore?.holder(owner, id) === "mine"),
     planStore,
     admission,
     operator: redis

@@ -1,15 +1,18 @@
 // One conversation's AI SDK Chat, sending one held message at a time (a send, an edit or a new answer), and
 // telling the session in plain events what became of it: admitted, refused before anything was stored, failed
-// on the way, or cut off.
+// on the way, or cut off. It also follows a reply the server is writing that this tab didn't start.
 import { Chat } from "@ai-sdk/react";
 import type { ChatMessage } from "@/components/api";
 import type { HeldMessage } from "@/lib/chat-client/held-store";
+import { placeTurn } from "@/lib/chat-client/live-turn";
+import { LIVE_TURN_CHUNK, type LiveTurn } from "@/lib/wire/types";
 import {
   type AnswerObserver,
   classifyChatError,
   createChatTransport,
   describeChatError,
   type FailureKind,
+  type FollowOutcome,
 } from "./transport";
 
 export type RefusalKind = Exclude<FailureKind, "retryable">;
@@ -29,6 +32,8 @@ export interface ChatEvents {
    */
   failed: (message: string, retry: HeldMessage | "regenerate" | undefined) => void;
   incomplete: (messageId: string) => void;
+  /** The connection to a reply being written dropped (offline, asleep): the server goes on; it is followed again. */
+  disconnected: () => void;
   /** The request is over: `ok` false when it failed or was stopped. */
   settled: (outcome: { ok: boolean; stopped: boolean }) => void;
 }
@@ -47,15 +52,37 @@ export function createChatInstance(conversationId: string, events: ChatEvents) {
     if (answer.ok && flight) events.admitted(flight.item);
   });
 
+  /** The last reply stream this tab followed (never replayed to it again once finished). */
+  let seen: string | undefined;
+  /** A look for a reply being written (or its stream) is under way. */
+  let following: Promise<FollowOutcome> | null = null;
+  /** The partial reply a dropped connection left in view: not "shown" to the server, so it is replayed whole. */
+  let partialId: string | undefined;
+
   // Our own Chat instance so the callbacks read its live `messages`, not a possibly stale render snapshot.
   const chat: Chat<ChatMessage> = new Chat<ChatMessage>({
     id: conversationId,
     transport,
+    // A followed reply starts with its turn: the user message goes in place before the reply streams in.
+    onData: (part) => {
+      if (part.type !== LIVE_TURN_CHUNK) return;
+      const turn = part.data as LiveTurn;
+      seen = turn.stream_id;
+      chat.messages = placeTurn(chat.messages, turn);
+    },
     onError: (error) => {
       const landed = land();
       const kind = classifyChatError(error);
+      // A network drop while a reply streams (its own or a followed one): the server writes it to the end.
+      const answered = progress.responded || (!landed && transport.lastFollow === "stream");
+      if (answered && error instanceof TypeError) {
+        const partial = chat.messages.at(-1);
+        if (partial?.role === "assistant") partialId = partial.id;
+        events.disconnected();
+        return;
+      }
       if (kind === "retryable") {
-        if (progress.responded) {
+        if (answered) {
           // The server keeps the message and the partial reply.
           const partial = chat.messages.at(-1);
           if (partial?.role === "assistant") events.incomplete(partial.id);
@@ -78,24 +105,36 @@ export function createChatInstance(conversationId: string, events: ChatEvents) {
         chat.messages = landed.before.filter((m) => m.id !== landed.item.id);
       }
       const pushed = message.role === "assistant" && chat.messages.some((m) => m.id === message.id);
-      if (isAbort && pushed) events.incomplete(message.id);
+      // Stopped on the server (Stop in this or another tab): it says so in the reply's metadata.
+      const stopped = isAbort || (!isError && message.metadata?.incomplete === true);
+      if (stopped && pushed) events.incomplete(message.id);
       const unfinished = message.parts.some((part) => part.type === "text" && part.state === "streaming");
-      const ok = !isAbort && !isError;
+      const ok = !stopped && !isError;
       if (ok && pushed && unfinished) {
         // The stream closed in the middle of a text part (no text-end/finish): treat it as cut off.
         events.incomplete(message.id);
         events.failed(describeChatError(null, true), "regenerate");
       }
-      events.settled({ ok, stopped: isAbort });
+      events.settled({ ok, stopped });
     },
   });
 
   /** Sends one held message; false while another is on its way. */
   const send = (item: HeldMessage): boolean => {
     if (flight) return false;
-    const before = chat.messages;
-    flight = { item, before };
+    flight = { item, before: chat.messages };
     events.flying(item.id);
+    // A look for a reply being written is dropped first: this tab's own reply must not be followed twice.
+    if (following) void chat.stop().then(() => start(item));
+    else start(item);
+    return true;
+  };
+
+  const start = (item: HeldMessage) => {
+    if (flight?.item !== item) return;
+    transport.lastFollow = "none";
+    const before = chat.messages;
+    flight.before = before;
     // A copy left in view by a failed attempt is replaced, not duplicated.
     const rest = before.filter((m) => m.id !== item.id);
     const parts = [{ type: "text" as const, text: item.text }];
@@ -119,8 +158,24 @@ export function createChatInstance(conversationId: string, events: ChatEvents) {
       chat.messages = rest;
       void chat.sendMessage({ id: item.id, role: "user", parts });
     }
-    return true;
   };
 
-  return { chat, send, sending: () => flight !== null };
+  /**
+   * Looks once for a reply the server is writing in this conversation that this tab doesn't show whole, and
+   * follows it to its end (replayed from its start, then live). Resolves with what it found.
+   */
+  const follow = (): Promise<FollowOutcome> => {
+    if (flight || following) return Promise.resolve("none");
+    const last = chat.messages.findLast((m) => m.id !== partialId)?.id;
+    following = chat
+      .resumeStream({ body: { last, seen } })
+      .then(() => transport.lastFollow)
+      .finally(() => {
+        following = null;
+        if (transport.lastFollow !== "failed") partialId = undefined;
+      });
+    return following;
+  };
+
+  return { chat, send, follow, sending: () => flight !== null };
 }

@@ -1,5 +1,6 @@
-// Chat transport: posts only the newest message and turns non-2xx answers into typed ApiHttpErrors.
-import { DefaultChatTransport } from "ai";
+// Chat transport: posts only the newest message and turns non-2xx answers into typed ApiHttpErrors; picks up a
+// conversation's reply being written (GET /api/conversations/:id/stream) for a reloaded or second tab.
+import { DefaultChatTransport, type UIMessageChunk } from "ai";
 import { ApiHttpError, type ChatMessage, toApiHttpError } from "@/components/api";
 import { num } from "@/lib/chat-client/body-fields";
 
@@ -11,16 +12,48 @@ export type RequestProgress = { responded: boolean };
 /** Every chat answer, admitted or refused, as it arrives (before its body): its status and headers. */
 export type AnswerObserver = (answer: { ok: boolean; status: number; headers: Headers }) => void;
 
+/** What the last look for a reply being written found: a stream to follow, nothing (204), or no answer. */
+export type FollowOutcome = "stream" | "none" | "failed";
+
+/** The reply stream of a conversation, asked for with what the tab already shows (lib/reply-stream/resume.ts). */
+export function replyStreamUrl(conversationId: string, known: { last?: string; seen?: string }): string {
+  const query = new URLSearchParams();
+  if (known.last) query.set("last", known.last);
+  if (known.seen) query.set("seen", known.seen);
+  const search = query.size ? `?${query}` : "";
+  return `/api/conversations/${encodeURIComponent(conversationId)}/stream${search}`;
+}
+
+/** Looking for a live reply is best effort: a failure (offline, 404, 5xx) means "nothing now, look again later". */
+class LiveChatTransport extends DefaultChatTransport<ChatMessage> {
+  lastFollow: FollowOutcome = "none";
+
+  override async reconnectToStream(
+    options: Parameters<DefaultChatTransport<ChatMessage>["reconnectToStream"]>[0],
+  ): Promise<ReadableStream<UIMessageChunk> | null> {
+    try {
+      const stream = await super.reconnectToStream(options);
+      this.lastFollow = stream ? "stream" : "none";
+      return stream;
+    } catch {
+      this.lastFollow = "failed";
+      return null;
+    }
+  }
+}
+
 /**
  * The default transport would throw an APICallError whose message is the raw body text; throwing our own
  * error from `fetch` instead keeps status + parsed JSON body, and it reaches `onError` unchanged.
  */
 export function createChatTransport(onAnswer?: AnswerObserver): {
-  transport: DefaultChatTransport<ChatMessage>;
+  transport: LiveChatTransport;
   progress: RequestProgress;
 } {
   const progress: RequestProgress = { responded: false };
   const chatFetch: typeof fetch = async (input, init) => {
+    // Following a reply (GET) is not a message: no limits to observe, no send in progress.
+    if (init?.method === "GET") return fetch(input, init);
     progress.responded = false;
     const response = await fetch(input, init);
     onAnswer?.({ ok: response.ok, status: response.status, headers: response.headers });
@@ -28,7 +61,7 @@ export function createChatTransport(onAnswer?: AnswerObserver): {
     progress.responded = true;
     return response;
   };
-  const transport = new DefaultChatTransport<ChatMessage>({
+  const transport = new LiveChatTransport({
     api: CHAT_API,
     fetch: chatFetch,
     // The server owns the history: send just the conversation id, the intent and the new user message.
@@ -42,6 +75,10 @@ export function createChatTransport(onAnswer?: AnswerObserver): {
       return {
         body: body?.intent === "edit" ? { id, intent: "edit", message, last_message_id } : { id, message },
       };
+    },
+    prepareReconnectToStreamRequest: ({ id, body }) => {
+      const known = body as { last?: string; seen?: string };
+      return { api: replyStreamUrl(id, known), credentials: "same-origin" };
     },
   });
   return { transport, progress };

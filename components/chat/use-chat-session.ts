@@ -5,7 +5,7 @@
 import { useChat } from "@ai-sdk/react";
 import { generateId } from "ai";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiHttpError, type ChatMessage } from "@/components/api";
+import { ApiHttpError, api, type ChatMessage } from "@/components/api";
 import { focusComposer } from "@/components/focus";
 import {
   browserStorage,
@@ -27,12 +27,19 @@ import { type Blocked, blockedFromError, type Paywall, paywallFromError } from "
 import { useAnnouncer } from "./use-announcer";
 import { type LoadState, useConversationHistory } from "./use-conversation-history";
 import { useLimitHint } from "./use-limit-hint";
+import { useLiveReply } from "./use-live-reply";
 import { useSavedChat } from "./use-saved-chat";
 import { type SendMode, useSendQueue } from "./use-send-queue";
 
 export type { Blocked, HeldMessage, LoadState, Paywall, Refusal, SendMode };
 /** An inline error bubble; `retry` sends the held message again, or asks for a new answer to a cut-off one. */
 export type ChatFailure = { message: string; retry?: HeldMessage | "regenerate" };
+
+/**
+ * Stop asks the server to stop the reply (whichever instance writes it): the reply then ends in every tab
+ * with the words the server stored. Only if that doesn't happen this soon (offline) does this tab stop here.
+ */
+const STOP_GRACE_MS = 2_000;
 
 type Options = {
   conversationId: string;
@@ -56,12 +63,12 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
   const { announcement, announce } = useAnnouncer();
   const maxChars = useMessageCap();
   const limits = useLimitHint();
-  const live = useRef({ onSettled, reload: () => {} });
+  const live = useRef({ onSettled, reload: () => {}, dropped: () => {} });
   useEffect(() => {
     live.current.onSettled = onSettled;
   }, [onSettled]);
 
-  const [{ chat: instance, send: sendOne, sending }] = useState(() => {
+  const [{ chat: instance, send: sendOne, follow, sending }] = useState(() => {
     const unhold = (id: string) => update((s) => ({ ...s, held: s.held.filter((h) => h.id !== id) }));
     /** Puts text back in the composer without clobbering anything typed since. */
     const restoreDraft = (text: string) =>
@@ -126,6 +133,7 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
         setFailure({ message, retry });
       },
       incomplete: (id) => setIncompleteIds((ids) => new Set(ids).add(id)),
+      disconnected: () => live.current.dropped(),
       settled: ({ ok, stopped }) => {
         // Stop stops everything: the held messages left wait for the person again.
         if (stopped) setMode("off");
@@ -157,6 +165,16 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
   useEffect(() => {
     live.current.reload = loadHistory;
   }, [loadHistory]);
+
+  // Every tab of a conversation the server has is live: a reply being written is picked up and followed.
+  const { markDropped } = useLiveReply({
+    follow,
+    active: loadState === "ready" && !busy && inFlightId === null && (messages.length > 0 || !initiallyNew),
+    onNothingAfterDrop: loadHistory,
+  });
+  useEffect(() => {
+    live.current.dropped = markDropped;
+  }, [markDropped]);
 
   // A new chat's unsent draft comes back after a reload (it is not in the URL until its first send).
   useEffect(() => {
@@ -223,7 +241,16 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
     setDraft: useCallback((draft: string) => update((s) => ({ ...s, draft })), [update]),
     send,
     stop: () => {
-      void stop();
+      void api.stopReply(conversationId).catch(() => undefined);
+      // Nothing answered yet: stop here at once (the message goes back to the held ones).
+      if (status === "submitted" || !navigator.onLine) void stop();
+      else {
+        const replying = instance.lastMessage?.id;
+        window.setTimeout(() => {
+          const still = instance.status === "streaming" && instance.lastMessage?.id === replying;
+          if (still) void instance.stop();
+        }, STOP_GRACE_MS);
+      }
       focusComposer();
     },
     held,

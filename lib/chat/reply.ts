@@ -1,4 +1,4 @@
-// Streams the assistant's reply to an admitted message, then bills it and saves the exchange in one write.
+// Streams the assistant's reply to an admitted message to its end whoever still reads it, then bills it and saves the exchange in one write.
 import {
   consumeStream,
   createUIMessageStreamResponse,
@@ -12,9 +12,11 @@ import { buildChatPrompt } from "../ai/prompt";
 import { guardUIMessageStream } from "../ai/stream-guard";
 import { generateConversationTitle, heuristicTitle } from "../ai/title";
 import { runAfterResponse } from "../http/background";
+import { recordReply } from "../reply-stream/writer";
 import { services } from "../services";
 import type { ChatMessage } from "../store/types";
 import { messageText } from "../wire/messages";
+import { LIVE_TURN_CHUNK, type LiveTurn } from "../wire/types";
 import { planTurn } from "./turn";
 
 const FAILURE_TEXT = "The assistant could not finish this reply. Please try again.";
@@ -24,15 +26,23 @@ export interface ChatReplyInput {
   intent: ChatIntent;
   /** The new user message, as validated (none for regenerate). */
   message?: ChatMessage;
-  /** The client's request signal: a disconnect stops the model call. */
-  signal: AbortSignal;
+  owner: string;
+  conversationId: string;
+  /**
+   * The reply is cut off (and stored, marked incomplete) after this long: it must end, be saved and billed
+   * within the platform's time limit (the route's maxDuration). A client that leaves does not stop it.
+   */
+  timeLimitMs: number;
   /** Extra response headers (the RateLimit fields are added here). */
   headers?: Record<string, string>;
 }
 
 export async function streamChatReply(input: ChatReplyInput): Promise<Response> {
-  const { admitted, signal, headers } = input;
+  const { admitted, headers } = input;
   const stopRenewing = admitted.keepLeaseAlive();
+  // Stop (from any tab, heard through the store) or the time limit: nothing else ends the model call.
+  const stop = new AbortController();
+  const timeLimit = setTimeout(() => stop.abort(new Error("reply time limit")), input.timeLimitMs);
   try {
     const message = input.message && { ...input.message, metadata: { created_at: Date.now() } };
     const turn = planTurn(input.intent, admitted.history, admitted.length, message);
@@ -47,7 +57,7 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
       model: (services().chatModels.get(admitted.model) ?? services().model).model,
       ...prompt,
       maxOutputTokens: admitted.maxOutputTokens,
-      abortSignal: signal,
+      abortSignal: stop.signal,
       maxRetries: 1,
       onFinish: ({ usage }) => {
         reportedTokens = usage.totalTokens;
@@ -55,16 +65,28 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
       onError: ({ error }) => console.error("[chat] model stream failed", error),
     });
 
+    const replyId = crypto.randomUUID();
+    const streamId = crypto.randomUUID();
+    const liveTurn: LiveTurn = { user: userMessage, at: turn.userIndex, stream_id: streamId };
+    const recorder = recordReply({
+      store: services().replies,
+      ref: { owner: input.owner, conversationId: input.conversationId, streamId },
+      head: { streamId, replyId, userMessageId: userMessage.id },
+      lead: [{ type: LIVE_TURN_CHUNK, data: liveTurn, transient: true }],
+      onStop: () => stop.abort(new Error("stopped")),
+    });
     let finished!: () => void;
     runAfterResponse(new Promise<void>((resolve) => (finished = resolve)));
+    runAfterResponse(recorder.written);
     const uiStream = toUIMessageStream<ToolSet, ChatMessage>({
       stream: result.stream,
       originalMessages: [...turn.history, userMessage],
-      generateMessageId: () => crypto.randomUUID(),
+      generateMessageId: () => replyId,
       messageMetadata: ({ part }) => (part.type === "start" ? { created_at: Date.now() } : undefined),
       // Never leak provider internals to the browser.
       onError: () => FAILURE_TEXT,
       onEnd: async ({ responseMessage, isAborted }) => {
+        clearTimeout(timeLimit);
         stopRenewing();
         try {
           const reply: ChatMessage = {
@@ -93,11 +115,14 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
       // responses) or a proxy: compressing each token's event separately costs far more than it saves.
       headers: { ...headers, ...admitted.headers, "Cache-Control": "no-cache, no-transform" },
       // A body that breaks mid-stream ends with an error chunk the UI can show, not a silently cut response.
-      stream: guardUIMessageStream(uiStream, () => FAILURE_TEXT),
-      // Reads a copy of the stream to its end, so onEnd (billing, saving, the lease) runs even if the client left.
+      // Every chunk is also written to the store, where reloaded and other tabs follow it (lib/reply-stream).
+      stream: guardUIMessageStream(uiStream, () => FAILURE_TEXT).pipeThrough(recorder.stream),
+      // Reads a copy of the stream to its end, so the reply is written to its end and onEnd (billing, saving,
+      // the lease) runs even if the client left.
       consumeSseStream: consumeStream,
     });
   } catch (error) {
+    clearTimeout(timeLimit);
     stopRenewing();
     await admitted.settle({ tokens: 0, messages: [], failedBeforeStreaming: true });
     throw error;

@@ -9,6 +9,8 @@ export interface Turn {
   userMessage: ChatMessage;
   /** Whether the user message is new (send, edit) and is saved with the reply. */
   savesUserMessage: boolean;
+  /** Where the user message sits in the conversation once the turn is stored. */
+  userIndex: number;
   /** Messages from this index of the stored conversation on are replaced (regenerate, edit). */
   replace?: { from: number; expectLength: number };
 }
@@ -26,7 +28,7 @@ export function planTurn(
 ): Turn {
   if (intent === "send") {
     if (!message) throw new Error("send needs a message");
-    return { history, userMessage: message, savesUserMessage: true };
+    return { history, userMessage: message, savesUserMessage: true, userIndex: length };
   }
   const last = history.findLastIndex((m) => m.role === "user");
   const lastUser = history[last];
@@ -37,6 +39,7 @@ export function planTurn(
       history: history.slice(0, last),
       userMessage: lastUser,
       savesUserMessage: false,
+      userIndex: start + last,
       replace: { from: start + last + 1, expectLength: length },
     };
   }
@@ -45,6 +48,7 @@ export function planTurn(
     history: history.slice(0, last),
     userMessage: message,
     savesUserMessage: true,
+    userIndex: start + last,
     replace: { from: start + last, expectLength: length },
   };
 }

@@ -77,6 +77,20 @@ export interface ChatMessageMetadata {
 }
 export type ChatMessage = UIMessage<ChatMessageMetadata>;
 
+/**
+ * The first chunk of a reply replayed to a tab that didn't send it (`data-turn`, transient): the user message it
+ * answers and where that sits, so the tab shows the turn before the reply streams in. GET
+ * /api/conversations/:id/stream answers the reply's stream (or 204 when none runs), DELETE stops it.
+ */
+export interface LiveTurn {
+  user: ChatMessage;
+  /** The user message's index in the conversation (regenerate and edit replace from there on). */
+  at: number;
+  /** The reply's stream: a tab passes the last it followed as `?seen=`, so a finished one is not replayed again. */
+  stream_id: string;
+}
+export const LIVE_TURN_CHUNK = "data-turn" as const;
+
 export interface ConversationSummary {
   id: string;
   title: string;

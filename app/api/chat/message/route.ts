@@ -13,8 +13,10 @@ import { maxChatBodyBytes } from "@/lib/wire/limits";
 import { chatRequestSchema } from "@/lib/wire/schemas";
 
 export const dynamic = "force-dynamic";
-// Vercel: long enough for a slow model to finish a reply.
+// Vercel: long enough for a slow model to finish a reply. The reply runs on after the client left (after()),
+// within this bound; it is cut off a few seconds before, so that it is still stored and billed.
 export const maxDuration = 60;
+const REPLY_TIME_LIMIT_MS = (maxDuration - 5) * 1000;
 /** How long a refused caller's body may take to arrive before its connection is closed instead. */
 const UNREAD_BODY_GRACE_MS = 1_000;
 
@@ -47,7 +49,14 @@ export async function POST(request: Request): Promise<Response> {
       model,
       lastMessageId: body.intent === "send" ? undefined : body.last_message_id,
     });
-    const reply = await streamChatReply({ admitted, intent: body.intent, message, signal: request.signal });
+    const reply = await streamChatReply({
+      admitted,
+      intent: body.intent,
+      message,
+      owner,
+      conversationId: body.id,
+      timeLimitMs: REPLY_TIME_LIMIT_MS,
+    });
     if (!guest) return reply;
     const withCookie = new NextResponse(reply.body, reply);
     withCookie.cookies.set(GUEST_COOKIE, guest.cookieValue, guestCookieOptions());
