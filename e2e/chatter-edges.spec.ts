@@ -28,6 +28,12 @@ test("a stale tab's edit or regenerate is refused (409): the other tab's turn st
 }) => {
   const a = await openChat(browser, appUrl, "198.51.100.201");
   await a.sendAndWait("first from A");
+  // A visible tab picks up another tab's reply by itself within a second (e2e/surviving-replies.spec.ts). A tab
+  // goes stale when it missed it: hidden or offline while it was written, and back more than a minute later.
+  // Here A's looks find nothing, which is what such a tab sees.
+  await a.page.route(/\/api\/conversations\/[^/]+\/stream/, (route) =>
+    route.request().method() === "GET" ? route.fulfill({ status: 204 }) : route.continue(),
+  );
   const b = new ChatPage(await a.page.context().newPage());
   await b.page.goto(`${appUrl}/?c=${a.conversationId()}`);
   await expect(b.userMessages).toHaveText(["first from A"]);
