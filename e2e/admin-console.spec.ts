@@ -3,7 +3,6 @@
 import type { Browser, Page, TestInfo } from "@playwright/test";
 import { deriveUserId } from "../lib/identity/user-id";
 import { ChatPage, expect, postChat, test } from "../test/support/e2e";
-import { roomInWindow } from "../test/support/windows";
 
 const OPERATOR = "Olga Ops";
 // The dev sign-in's user id is derived like every other (lib/identity/user-id.ts).
@@ -58,7 +57,6 @@ test("an operator watches a burst arrive, blocks the guest's address and frees i
   const refusedBefore = await count(admin, "traffic-refused");
 
   // A burst from the guest's address: 3 admitted, 2 refused (the second from the instance's refusal cache).
-  await roomInWindow(60, 10_000);
   const statuses: number[] = [];
   for (let i = 0; i < 5; i++) {
     const response = await postChat(appUrl, guestIp, { text: `burst ${i}` });

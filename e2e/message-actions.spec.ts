@@ -1,7 +1,6 @@
 // Message actions (issue 14): regenerate the last reply and edit-and-resend the last message replace the last
 // turn on the server (one copy, also after a reload); both are messages, refused like a send with nothing lost.
 import { expect, openChat, PER_MINUTE_NOTICE, screenshotLooks, test, VIEWPORTS } from "../test/support/e2e";
-import { roomInWindow } from "../test/support/windows";
 
 const WINDOW_SECONDS = 30;
 
@@ -20,7 +19,6 @@ test("regenerate and edit replace the last turn: one copy on screen, on the serv
 }) => {
   const chat = await openChat(browser, appUrl, "198.51.100.81");
   const { page } = chat;
-  await roomInWindow(WINDOW_SECONDS, 20_000);
   await chat.sendAndWait("question one");
   await chat.sendAndWait("question two");
   // Only the last turn has the actions.
@@ -63,7 +61,6 @@ test("regenerate past the limit shows the 429 bubble, keeps everything, and goes
 }) => {
   const chat = await openChat(browser, appUrl, "198.51.100.82");
   const { page } = chat;
-  await roomInWindow(WINDOW_SECONDS, 20_000);
   for (const text of ["one", "two", "three", "four"]) await chat.sendAndWait(text);
   const reply = (await chat.lastReply.textContent()) ?? "";
   const before = await chat.storedMessages();
@@ -98,7 +95,6 @@ test("an edit refused by the limit is held like a send, survives a reload and re
 }) => {
   const chat = await openChat(browser, appUrl, "198.51.100.83");
   const { page } = chat;
-  await roomInWindow(WINDOW_SECONDS, 20_000);
   for (const text of ["one", "two", "three", "four"]) await chat.sendAndWait(text);
 
   await chat.editLast("four, said better");

@@ -1,7 +1,6 @@
 // The empty state's suggested prompts: a click (or Enter) sends through the normal send path, so it is a
 // message like any other — the offline model answers with its demo rendering, and the limiter counts it.
 import { expect, openChat, screenshotLooks, test, VIEWPORTS } from "../test/support/e2e";
-import { roomInWindow } from "../test/support/windows";
 
 // One message per minute per client: the second suggestion is refused like a typed message would be.
 test.use({ appEnv: { RATE_LIMIT_CHAT_PER_MIN: "1", OFFLINE_MODEL_DELAY_MS: "0" } });
@@ -12,8 +11,6 @@ test("a suggestion sends its prompt as a message (keyboard too), and the next on
 }, testInfo) => {
   const chat = await openChat(browser, appUrl, "198.51.100.61");
   const page = chat.page;
-  // Windows are aligned to the clock: both suggestions must land in the same minute.
-  await roomInWindow(60, 20_000);
   await expect(chat.suggestions).toHaveCount(4);
   await screenshotLooks(page, testInfo, "empty-state");
 
