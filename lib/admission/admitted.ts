@@ -3,7 +3,7 @@ import { runAfterResponse } from "../http/background";
 import { rateLimitHeaders } from "../ratelimit/headers";
 import { logEntry } from "../ratelimit/layers";
 import { withDeadline } from "../resilience/deadline";
-import { reportStoreFailure, reportStoreSuccess } from "../resilience/store-health";
+import { reportStoreFailure, reportStoreSuccess, storeErrorSummary } from "../resilience/store-health";
 import { services } from "../services";
 import type { ChatMessage } from "../store/types";
 import { admissionKeys, RENEW_EVERY_MS } from "./budget";
@@ -95,7 +95,9 @@ export function admitted(
         // The reply ends now; its bill is sent when the store answers (or waits in the pending queue).
         runAfterResponse(
           withDeadline(attempt, LATE_ANSWER_MS).catch((late: unknown) => {
-            console.error("[chat] could not save the exchange; its usage is billed later", late);
+            console.error(
+              `[chat] could not save the exchange; its usage is billed later (${storeErrorSummary(late)})`,
+            );
             admission.pendingUsage.add(usageKey, settlement.tokens);
           }),
         );

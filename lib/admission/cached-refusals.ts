@@ -1,5 +1,6 @@
 // Refusals answered from an instance's local cache, counted into the stats and abuse windows after the fact.
 import { runAfterResponse } from "../http/background";
+import { storeErrorSummary } from "../resilience/store-health";
 import { statsMinute } from "./budget";
 import type { AbusePolicy } from "./types";
 
@@ -62,7 +63,9 @@ export class CachedRefusalCounter {
         this.sink
           .countCachedRefusals(minute * 60_000, [...entries.values()], this.abuse)
           .catch((error: unknown) => {
-            console.warn("[stats] could not count refusals answered from the local cache", error);
+            console.warn(
+              `[stats] could not count refusals answered from the local cache (${storeErrorSummary(error)})`,
+            );
           }),
       ),
     );

@@ -1,4 +1,5 @@
 // Records a reply's UI chunks into the store in batches (≤ 4 writes a second) and hears Stop from any instance.
+import { storeErrorSummary } from "../resilience/store-health";
 import {
   type BufferEntry,
   FLUSH_EVERY_MS,
@@ -35,6 +36,7 @@ export function recordReply(options: ReplyRecorderOptions): {
   let started = false;
   let ended = false;
   let stopHeard = false;
+  let failedBefore = false;
   let lastCallAt = 0;
   let chain: Promise<void> = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -60,7 +62,13 @@ export function recordReply(options: ReplyRecorderOptions): {
         heard(await store.append(ref, entry, first ? head : undefined));
         started = true;
       } catch (error) {
-        console.error("[reply-stream] append failed; retried with the next batch", error);
+        // Once per reply: during an outage every batch fails.
+        if (!failedBefore) {
+          failedBefore = true;
+          console.error(
+            `[reply-stream] append failed; retried with the next batch (${storeErrorSummary(error)})`,
+          );
+        }
         pending = [...entry.chunks, ...pending];
       }
     });

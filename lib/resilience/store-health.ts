@@ -20,12 +20,21 @@ const health = () =>
     lastProbeAt: 0,
   }));
 
+/**
+ * A store error as one line fit for the logs: Upstash's errors quote the whole command, and with it what a person
+ * wrote (a saved exchange, a reply's chunks), which must never reach the logs.
+ */
+export function storeErrorSummary(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split(", command was:")[0] ?? text;
+}
+
 export function reportStoreFailure(error: unknown, now = Date.now()): void {
   const h = health();
   h.failingSince ??= now;
   // A failure is as good as a probe: the next one is due a full interval later.
   h.lastProbeAt = now;
-  h.lastError = error instanceof Error ? error.message : String(error);
+  h.lastError = storeErrorSummary(error);
   // One warning per interval: during an outage every request fails, and a log line each would drown the logs.
   if (now - h.lastWarnAt >= WARN_INTERVAL_MS) {
     h.lastWarnAt = now;
