@@ -1,5 +1,5 @@
 // The admission step when Redis fails: local limits seeded from what Redis said, and nothing left behind.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST as chatPost } from "@/app/api/chat/message/route";
 import {
   chatBody,
@@ -12,7 +12,7 @@ import {
 } from "@/test/support/app";
 import { type RedisStack, startRedisStack } from "@/test/support/redis";
 import { logKey } from "../ratelimit/layers";
-import { reportStoreSuccess } from "../resilience/store-health";
+import { reportStoreFailure, reportStoreSuccess } from "../resilience/store-health";
 import { services } from "../services";
 import { admissionKeys } from "./budget";
 
@@ -69,6 +69,44 @@ describe("admission while Redis fails", () => {
     });
     await stack.stopRedis();
     expect(await send({ bearer: await userToken("closed") })).toBe(503);
+  });
+
+  it("decides locally with the store's answers still in flight counted: a flood gets the limit once", async () => {
+    configureApp({
+      UPSTASH_REDIS_REST_URL: stack.restUrl,
+      UPSTASH_REDIS_REST_TOKEN: stack.restToken,
+      RATE_LIMIT_TIMEOUT_MS: "3000", // the slowed answers below stay in time, even on a loaded machine
+      CHAT_MAX_CONCURRENT_STREAMS: "0",
+    });
+    const caller = { bearer: await userToken(`flood-${newId()}`) };
+    // Five sends whose store answers come late but in time (the store slow under a flood) ...
+    const { primary } = services().admission;
+    const admitNow = primary.admit.bind(primary);
+    let started = 0;
+    let answer!: () => void;
+    const gate = new Promise<void>((resolve) => (answer = resolve));
+    const slowed = vi.spyOn(primary, "admit").mockImplementation(async (request) => {
+      started++;
+      const result = await admitNow(request);
+      await gate;
+      return result;
+    });
+    try {
+      const first = Array.from({ length: 5 }, () => send(caller));
+      await expect.poll(() => started).toBe(5);
+      // ... while another request of the flood has just timed out, so the next ones skip the store and decide
+      // here. Counting only its own log (empty), this instance admitted five more: ten in the minute.
+      reportStoreFailure(new Error("a deadline tripped"));
+      const meanwhile = await Promise.all(Array.from({ length: 5 }, () => send(caller)));
+      answer();
+      expect([...(await Promise.all(first)), ...meanwhile]).toEqual([
+        ...Array(5).fill(200),
+        ...Array(5).fill(429),
+      ]);
+    } finally {
+      answer();
+      slowed.mockRestore();
+    }
   });
 
   it("gives back what a late store answer took (its lease) once it arrives", async () => {

@@ -92,9 +92,11 @@ async function decide(
   if (!fallback) return { result: await primary.admit(request), mode: "store" };
 
   if (shouldTryStore(request.now)) {
+    // Until this request is decided, the fallback counts its attempt as possibly admitted (for the others).
+    const decided = fallback.attempting(request);
     const attempt = primary.admit(request);
     try {
-      const result = await withDeadline(attempt, config.rateLimit.timeoutMs);
+      const result = await withDeadline(attempt, config.rateLimit.timeoutMs).finally(decided);
       reportStoreSuccess();
       if (result.admitted) fallback.observe(result, request.limitKey, request.now);
       // Blocks hold through an outage too: the fallback keeps each block the store refused with, and drops

@@ -49,6 +49,9 @@ export interface MemoryAdmissionOptions {
  * Checks everything, then takes everything or nothing, with no await in between: atomic in one process, as
  * the Redis script is across instances (./redis-scripts.ts).
  */
+/** The wait told while only this instance's undecided store attempts fill a layer (see `undecided`). */
+const UNDECIDED_RETRY_MS = 1_000;
+
 export class MemoryAdmissionBackend implements AdmissionBackend {
   readonly kind = "memory" as const;
   private readonly logs: MemoryLogs;
@@ -57,6 +60,12 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
   private readonly leases = new Map<string, Map<string, Lease>>();
   private readonly usage = new Map<string, number>();
   private usageDay = "";
+  /**
+   * As the fallback: this instance's store attempts still waiting for their answer, per log key. Each may yet
+   * be admitted by the store, so a decision made here meanwhile (the store slow, or marked down) counts them as
+   * taken. Without it a flood that tripped the deadline got the limit twice: once here, once from the store.
+   */
+  private readonly undecided = new Map<string, number>();
 
   constructor(private readonly options: MemoryAdmissionOptions) {
     this.logs = new MemoryLogs(options.maxKeys);
@@ -69,6 +78,22 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
 
   async admit(request: AdmissionRequest): Promise<AdmissionResult> {
     return this.admitNow(request);
+  }
+
+  /** Counts a store attempt for `query` as possibly admitted until the returned function is called (once). */
+  attempting(query: LimitsQuery): () => void {
+    const keys = query.checks.filter((check) => !check.layer.tokens).map(logKey);
+    for (const key of keys) this.undecided.set(key, (this.undecided.get(key) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      for (const key of keys) {
+        const left = (this.undecided.get(key) ?? 1) - 1;
+        if (left > 0) this.undecided.set(key, left);
+        else this.undecided.delete(key);
+      }
+    };
   }
 
   async peek(query: LimitsQuery): Promise<LimitsState> {
@@ -86,9 +111,13 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
       const limit = limitOf(check.layer, limits);
       if (limit <= 0 || (check.model !== undefined && check.model !== model)) return [];
       const key = logKey(check);
-      const { used, freesAt } = check.layer.tokens
+      const logged = check.layer.tokens
         ? this.tokenLogs.state(key, query.now, windowMs(check.layer))
         : this.logs.state(key, query.now, windowMs(check.layer), limit);
+      const inFlight = check.layer.tokens ? 0 : (this.undecided.get(key) ?? 0);
+      const used = logged.used + inFlight;
+      // Full only by attempts still in flight: they are answered within the store's deadline, so look again soon.
+      const freesAt = inFlight > 0 && logged.used < limit ? query.now + UNDECIDED_RETRY_MS : logged.freesAt;
       const state: LayerState = { ...check, limit, remaining: Math.max(0, limit - used), resetAt: freesAt };
       return [{ key, used, state }];
     });
