@@ -1,9 +1,16 @@
 // Replies that survive (issue 23): a reload (on the same or another instance sharing Redis), a closed tab or a
 // dropped network never loses a reply; a second tab sees it stream; Stop in any tab stops it in all of them.
+//
+// The model is the fake OpenAI-compatible server, held by the test: a reply shows its first words and then waits
+// until the test, having reloaded / closed / gone offline / pressed Stop, lets the rest out. So the disruption
+// always lands mid-reply, however slow the machine (the offline model's clock-paced reply once ended before a
+// reload under load). It answers what the offline demo model would, Markdown and all.
 import type { BrowserContext } from "@playwright/test";
+import { offlineReply } from "../lib/ai/offline-reply";
 import { ChatPage, expect, openChat, test, withRedisBackedApps } from "../test/support/e2e";
+import { type ChatCompletionBody, type FakeOpenAI, startFakeOpenAI } from "../test/support/fake-openai";
 
-/** The offline model's longest reply (every section), slowed so that it streams for several seconds. */
+/** Asks for the offline model's longest reply (every section, the table late in it). */
 const LONG_ASK = "Show me everything in a demo, please";
 const CLIPBOARD = { permissions: ["clipboard-read", "clipboard-write"] };
 
@@ -44,8 +51,15 @@ async function shownReply(chat: ChatPage): Promise<string> {
 
 const stopButton = (chat: ChatPage) => chat.page.getByTestId("stop-button");
 
-/** Sends the long ask and waits until its reply is streaming (words in view, Stop offered). */
-async function startLongReply(chat: ChatPage): Promise<string> {
+const lastUserText = (body: ChatCompletionBody) =>
+  String([...(body.messages ?? [])].reverse().find((m) => m.role === "user")?.content ?? "");
+
+/**
+ * Holds the model, sends the long ask and waits until its reply is streaming (words in view, Stop offered). It
+ * stays there, its first word out, until the test lets the rest go (`model.set({ held: false })`).
+ */
+async function startLongReply(chat: ChatPage, model: FakeOpenAI): Promise<string> {
+  model.set({ held: true });
   await chat.send(LONG_ASK);
   await expect(stopButton(chat)).toBeVisible();
   await expect(chat.lastReply).toContainText(/\w/);
@@ -53,20 +67,36 @@ async function startLongReply(chat: ChatPage): Promise<string> {
 }
 
 test.describe("replies that survive", () => {
-  const shared = withRedisBackedApps(2, {
-    OFFLINE_MODEL_DELAY_MS: "50",
+  let model: FakeOpenAI;
+  // Registered before the apps' beforeAll, which reads its URL.
+  test.beforeAll(async () => {
+    model = await startFakeOpenAI({
+      reply: (body) =>
+        offlineReply([{ role: "user", content: [{ type: "text", text: lastUserText(body) }] }]),
+    });
+  });
+  const shared = withRedisBackedApps(2, () => ({
+    OPENAI_BASE_URL: model.baseURL,
+    AI_MODEL: "fake-model",
     RATE_LIMIT_CHAT_PER_MIN: "100",
     RATE_LIMIT_CHAT_IP_PER_MIN: "100",
+  }));
+  // A test that fails while holding the model must not leave the next one's replies waiting.
+  test.afterEach(() => model.set({ held: false }));
+  test.afterAll(async () => {
+    await model?.close();
   });
   const app = (i: number) => shared.apps[i]?.url as string;
 
   test("a reload mid-reply shows the same reply continue live and end whole, once", async ({ browser }) => {
     const chat = await openChat(browser, app(0), "203.0.113.61", CLIPBOARD);
-    const id = await startLongReply(chat);
+    const id = await startLongReply(chat, model);
     await chat.page.reload();
     // Picked up from the store: the turn is back and still streaming.
     await expect(chat.userMessages).toHaveCount(1);
     await expect(stopButton(chat)).toBeVisible();
+    await expect(chat.lastReply).toContainText(/\w/);
+    model.set({ held: false });
     await chat.waitForReply();
     await expect(chat.assistantMessages).toHaveCount(1);
     await expect(chat.page.getByTestId("incomplete-marker")).toHaveCount(0);
@@ -80,11 +110,13 @@ test.describe("replies that survive", () => {
     browser,
   }) => {
     const chat = await openChat(browser, app(0), "203.0.113.62", CLIPBOARD);
-    const id = await startLongReply(chat);
+    const id = await startLongReply(chat, model);
     // Same browser (the guest cookie is per host, not per port), another instance sharing the Redis.
     await chat.page.goto(`${app(1)}/?c=${id}`);
     await expect(chat.userMessages).toHaveCount(1);
     await expect(stopButton(chat)).toBeVisible();
+    await expect(chat.lastReply).toContainText(/\w/);
+    model.set({ held: false });
     await chat.waitForReply();
     await expect(chat.assistantMessages).toHaveCount(1);
     const [, reply] = await storedOnce(chat.page.context(), app(1), id, 2);
@@ -95,9 +127,10 @@ test.describe("replies that survive", () => {
 
   test("a closed tab's reply is written to its end and stored whole", async ({ browser }) => {
     const chat = await openChat(browser, app(0), "203.0.113.63");
-    const id = await startLongReply(chat);
+    const id = await startLongReply(chat, model);
     const context = chat.page.context();
     await chat.page.close();
+    model.set({ held: false });
     const [user, reply] = await storedOnce(context, app(0), id, 2);
     expect(user?.text).toBe(LONG_ASK);
     // Not cut off: the model reported its end (a reply stopped early is stored marked incomplete).
@@ -116,6 +149,7 @@ test.describe("replies that survive", () => {
     await second.page.goto(`${app(0)}/?c=${id}`);
     await expect(second.assistantMessages).toHaveCount(1);
 
+    model.set({ held: true });
     await first.send(LONG_ASK);
     // Without a reload, the other tab shows the message and the reply streaming in.
     await expect(second.userMessages).toHaveCount(2);
@@ -124,7 +158,10 @@ test.describe("replies that survive", () => {
     await expect(second.lastReply).toContainText(/\w/);
     await expect(stopButton(second)).toBeVisible();
 
+    // Stop while the model is held: the reply can end only by Stop, and Stop must reach the model.
+    const abortedBefore = model.aborted();
     await stopButton(second).click();
+    await expect.poll(() => model.aborted()).toBe(abortedBefore + 1);
     for (const tab of [first, second]) {
       await expect(tab.lastReply.getByTestId("incomplete-marker")).toBeVisible();
       await expect(tab.page.getByTestId("send-button")).toBeVisible();
@@ -142,10 +179,11 @@ test.describe("replies that survive", () => {
     browser,
   }) => {
     const chat = await openChat(browser, app(0), "203.0.113.65", CLIPBOARD);
-    const id = await startLongReply(chat);
+    const id = await startLongReply(chat, model);
     const context = chat.page.context();
     await context.setOffline(true);
     await expect.poll(() => chat.page.evaluate(() => navigator.onLine)).toBe(false);
+    model.set({ held: false });
     // The reply goes on without the tab: wait for it to be stored (read from outside the offline page).
     const [, reply] = await storedOnce(context, app(0), id, 2);
     await context.setOffline(false);

@@ -53,11 +53,13 @@ export function postChat(
 
 /**
  * `count` `next start` instances sharing one real Redis (through the REST endpoint), for the describe block (or
- * file) it is called in; the test can stop, restart, pause and resume redis-server through `stack`.
+ * file) it is called in; the test can stop, restart, pause and resume redis-server through `stack`. `env` may be
+ * a function, read when the apps start: for values known only then, e.g. the URL of a fake model started by a
+ * `beforeAll` registered before this call.
  */
 export function withRedisBackedApps(
   count: number,
-  env: Record<string, string> = {},
+  env: Record<string, string> | (() => Record<string, string>) = {},
 ): { stack: RedisStack; apps: AppServer[] } {
   const handle = { apps: [] as AppServer[] } as { stack: RedisStack; apps: AppServer[] };
   test.beforeAll(async () => {
@@ -67,7 +69,7 @@ export function withRedisBackedApps(
       UPSTASH_REDIS_REST_URL: handle.stack.restUrl,
       UPSTASH_REDIS_REST_TOKEN: handle.stack.restToken,
       OFFLINE_MODEL_DELAY_MS: "0",
-      ...env,
+      ...(typeof env === "function" ? env() : env),
     };
     handle.apps = await Promise.all(Array.from({ length: count }, () => startApp(shared)));
   });
@@ -79,7 +81,10 @@ export function withRedisBackedApps(
 }
 
 /** One `next start` on real Redis: withRedisBackedApps(1) with the instance as `app`. */
-export function withRedisBackedApp(env: Record<string, string> = {}): { stack: RedisStack; app: AppServer } {
+export function withRedisBackedApp(env: Parameters<typeof withRedisBackedApps>[1] = {}): {
+  stack: RedisStack;
+  app: AppServer;
+} {
   const handle = withRedisBackedApps(1, env);
   return {
     get stack() {
