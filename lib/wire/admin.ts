@@ -27,6 +27,12 @@ export interface AdminLimits {
   layers: AdminLimitLayer[];
 }
 
+/** GET /api/admin/users?name=<prefix>: signed-in users whose latest display name starts with it, by name. */
+export interface AdminUsers {
+  /** `key` is `user:<id>`, ready for /api/admin/limits?key=. */
+  users: { key: string; name: string }[];
+}
+
 /** POST /api/admin/limits/reset */
 export interface AdminReset {
   key: string;
