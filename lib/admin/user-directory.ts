@@ -2,8 +2,7 @@
 import type { Redis } from "@upstash/redis";
 import { characterCount, cleanTitle } from "../text/sanitize";
 
-/** The most users one search answers: an operator narrows a prefix rather than scrolls. */
-export const MAX_USERS_FOUND = 20;
+export { MAX_USERS_FOUND } from "../wire/admin";
 /** Names are kept (and searched) up to this many characters: longer ones are cut, never refused at sign-in. */
 export const MAX_DIRECTORY_NAME_CHARS = 64;
 /** The memory store forgets the least recently signed-in users past this many (a laptop's bound). */
