@@ -8,6 +8,7 @@ import { type OidcProviderFixture, startOidcProvider } from "../test/support/oid
 
 let idp: OidcProviderFixture;
 let app: AppServer;
+const ADMIN_TOKEN = "accounts-admin-token-0123456789abcdefghijklmn";
 
 test.beforeAll(async () => {
   test.setTimeout(60_000);
@@ -23,6 +24,7 @@ test.beforeAll(async () => {
       AUTH_TRUST_HOST: "true",
       OFFLINE_MODEL_DELAY_MS: "5",
       RATE_LIMIT_CHAT_PER_MIN: "2",
+      ADMIN_TOKEN,
     },
     { port },
   );
@@ -82,6 +84,11 @@ test("sign in with OpenID Connect, chat as that user, sign out, come back to the
   expect(me.user).toMatchObject({ name: "Alice Example", plan: "free" });
   expect(me.user?.id).toMatch(/^oidc_[A-Za-z0-9_-]{32}$/);
   expect(idp.logins()).toBeGreaterThanOrEqual(1);
+  // The sign-in recorded the provider's name: the operator console finds the account by it.
+  const found = await fetch(`${app.url}/api/admin/users?name=ALICE%20ex`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  expect(await found.json()).toEqual({ users: [{ key: `user:${me.user?.id}`, name: "Alice Example" }] });
   await page.locator("#account").screenshot({ path: testInfo.outputPath("signed-in-panel.png") });
 
   const chat = new ChatPage(page);

@@ -1,8 +1,9 @@
 // Issue 24: every control at 375 px is at least 44 × 44 px (chat, sidebar drawer, held messages, code blocks,
-// the console), measured one by one; /admin opens with ADMIN_TOKEN alone; the "Acting as" chip is never cut off.
+// the console), measured one by one; /admin opens with ADMIN_TOKEN alone; the "Acting as" chip is never cut off;
+// the console finds a user by display name.
 import type { Page } from "@playwright/test";
 import { deriveUserId } from "../lib/identity/user-id";
-import { expect, openChat, screenshotLooks, settle, test, VIEWPORTS } from "../test/support/e2e";
+import { ChatPage, expect, openChat, screenshotLooks, settle, test, VIEWPORTS } from "../test/support/e2e";
 
 const ADMIN_TOKEN = "edges-admin-token-0123456789abcdefghijklmnop";
 const OPERATOR = "Olga Operator-With-A-Long-Name";
@@ -148,4 +149,62 @@ test("the 'Acting as' chip shows an operator's whole key, also at 375 px", async
   expect(clipped).toBe(false);
   const box = await chip.boundingBox();
   expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(VIEWPORTS.phone.width);
+});
+
+test("the console finds a signed-in user by name: typed 'ada', picked by keyboard, her key looked up", async ({
+  browser,
+  appUrl,
+}, testInfo) => {
+  const adaKey = `user:${deriveUserId("jwt", "hs256:", "dev-ada-lovelace")}`;
+  const adaContext = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "198.51.100.214" } });
+  const signIn = await adaContext.request.post(`${appUrl}/api/auth/dev-signin`, {
+    data: { name: "Ada Lovelace" },
+  });
+  expect(signIn.status()).toBe(200);
+  const adaPage = await adaContext.newPage();
+  await adaPage.goto(appUrl);
+  const ada = new ChatPage(adaPage);
+  await expect(ada.composer).toBeEditable();
+  await ada.sendAndWait("hello from Ada");
+
+  const context = await browser.newContext({
+    viewport: VIEWPORTS.phone,
+    hasTouch: true,
+    extraHTTPHeaders: { "x-forwarded-for": "198.51.100.215" },
+  });
+  const page = await context.newPage();
+  await page.goto(`${appUrl}/admin`);
+  await page.getByTestId("operator-token").fill(ADMIN_TOKEN);
+  await page.getByTestId("operator-token").press("Enter");
+  await expect(page.getByRole("heading", { name: "Operator console" })).toBeVisible();
+  const lookup = page.getByTestId("lookup-key");
+  await expect(lookup).toHaveAttribute("placeholder", /name/);
+
+  // Not a key: a search by name, which says when nobody matches.
+  await lookup.fill("zzz");
+  await lookup.press("Enter");
+  await expect(page.getByTestId("key-outcome")).toHaveText("No signed-in user's name starts with “zzz”.");
+  await expect(page.getByTestId("name-match")).toHaveCount(0);
+
+  await lookup.fill("ada");
+  await lookup.press("Enter");
+  const match = page.getByTestId("name-match");
+  await expect(match).toHaveCount(1);
+  await expect(match).toContainText("Ada Lovelace");
+  await expect(match).toContainText(adaKey);
+  await settle(page);
+  expect(await smallControls(page)).toEqual([]);
+
+  // Keyboard only: Tab from the box to the match, Enter opens her key with what she has used.
+  for (let i = 0; i < 5 && !(await match.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press("Tab");
+  }
+  await expect(match).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("key-card")).toContainText(adaKey);
+  await expect(match).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByRole("row", { name: /Per hour/ })).toContainText("2 of 3");
+  await settle(page);
+  expect(await smallControls(page)).toEqual([]);
+  await screenshotLooks(page, testInfo, "console-by-name");
 });

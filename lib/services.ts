@@ -3,6 +3,7 @@ import { Redis } from "@upstash/redis";
 import { MemoryOperatorStore } from "./admin/memory";
 import { RedisOperatorStore } from "./admin/redis";
 import type { OperatorStore } from "./admin/types";
+import { MemoryUserDirectory, RedisUserDirectory, type UserDirectory } from "./admin/user-directory";
 import { CachedRefusalCounter } from "./admission/cached-refusals";
 import { MemoryAdmissionBackend } from "./admission/memory";
 import { PendingUsage } from "./admission/pending-usage";
@@ -48,6 +49,8 @@ export interface Services {
   admission: AdmissionServices;
   /** Blocks, resets, stats and the audit log of the operator's console. */
   operator: OperatorStore;
+  /** Signed-in users' display names → their keys: the console finds a user by name (lib/admin/user-directory). */
+  users: UserDirectory;
   /** The default model (the first of the table): health, titles. */
   model: ChatModelInfo;
   /** Every model of the table (CHAT_MODELS, or the one configured provider model), by key. */
@@ -112,6 +115,7 @@ function build(config: Config): Services {
     operator: redis
       ? new RedisOperatorStore(redis)
       : new MemoryOperatorStore(primary as MemoryAdmissionBackend),
+    users: redis ? new RedisUserDirectory(redis) : new MemoryUserDirectory(),
     model: chatModels.get(models[0]?.key ?? "") ?? configured,
     models,
     chatModels,

@@ -8,6 +8,7 @@ import type {
   AdminReset,
   AdminStats,
   AdminUnblock,
+  AdminUsers,
 } from "@/lib/wire/admin";
 
 const query = (key: string) => `?key=${encodeURIComponent(key)}`;
@@ -17,6 +18,7 @@ export const adminApi = {
   blocks: () => request<AdminBlocks>("/api/admin/blocks"),
   audit: (limit = 50) => request<AdminAudit>(`/api/admin/audit?limit=${limit}`),
   lookUp: (key: string) => request<AdminLimits>(`/api/admin/limits${query(key)}`),
+  findUsers: (prefix: string) => request<AdminUsers>(`/api/admin/users?name=${encodeURIComponent(prefix)}`),
   reset: (key: string) =>
     request<AdminReset>("/api/admin/limits/reset", { method: "POST", body: JSON.stringify({ key }) }),
   block: (key: string, seconds: number, reason: string) =>

@@ -6,6 +6,10 @@ import type { AdminLimitLayer, AdminLimits } from "@/lib/wire/admin";
 import { adminApi } from "./admin-api";
 import { clockTime, failureText } from "./format";
 import { KeyActions } from "./key-actions";
+import { type Matches, NameMatches, searchByName } from "./name-matches";
+
+/** Typed text that starts like a key is looked up as one (a mistyped key gets the key's error, not a search). */
+const KEY_LIKE = /^(user|ip|guest):/i;
 
 const LAYER_WORDS: Record<AdminLimitLayer["name"], string> = {
   min: "Per minute",
@@ -28,6 +32,7 @@ export function KeyPanel({ picked, onChanged }: Props) {
   const [limits, setLimits] = useState<AdminLimits | null>(null);
   const [pending, setPending] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [matches, setMatches] = useState<Matches | null>(null);
   const okRef = useRef<HTMLParagraphElement>(null);
   const errorRef = useRef<HTMLParagraphElement>(null);
 
@@ -57,13 +62,30 @@ export function KeyPanel({ picked, onChanged }: Props) {
     if (!picked) return;
     setInput(picked.key);
     setOutcome(null);
+    setMatches(null);
     void show(picked.key);
   }, [picked, show]);
+
+  const findByName = async (prefix: string) => {
+    setPending(true);
+    setLimits(null);
+    const found = await searchByName(prefix);
+    setMatches(found.matches);
+    setOutcome(found.outcome);
+    setPending(false);
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setOutcome(null);
-    if (input.trim()) void show(input.trim());
+    const text = input.trim();
+    if (!text) return;
+    if (KEY_LIKE.test(text)) {
+      setMatches(null);
+      void show(text);
+    } else {
+      void findByName(text);
+    }
   };
 
   // After a change: show the key anew first, then say what happened and move focus there (the button pressed
@@ -84,13 +106,13 @@ export function KeyPanel({ picked, onChanged }: Props) {
   return (
     <div className="key-panel">
       <form className="lookup-form" onSubmit={submit} aria-label="Look up a limit key">
-        <label htmlFor="lookup-key">Limit key</label>
+        <label htmlFor="lookup-key">Limit key or name</label>
         <div className="lookup-row">
           <input
             id="lookup-key"
             data-testid="lookup-key"
             className="input mono"
-            placeholder="user:jwt_… or ip:203.0.113.7"
+            placeholder="user:jwt_…, ip:203.0.113.7 or a name"
             autoComplete="off"
             spellCheck={false}
             aria-describedby="lookup-hint"
@@ -102,8 +124,8 @@ export function KeyPanel({ picked, onChanged }: Props) {
           </button>
         </div>
         <p id="lookup-hint" className="field-hint">
-          A signed-in user is <code>user:&lt;id&gt;</code> (the id <code>/api/session</code> shows); a guest
-          is <code>ip:&lt;address&gt;</code>.
+          A signed-in user is <code>user:&lt;id&gt;</code> (the id <code>/api/session</code> shows), or type
+          the start of their display name to find them; a guest is <code>ip:&lt;address&gt;</code>.
         </p>
       </form>
       <p ref={okRef} tabIndex={-1} className="outcome" role="status" data-testid="key-outcome">
@@ -112,6 +134,17 @@ export function KeyPanel({ picked, onChanged }: Props) {
       <p ref={errorRef} tabIndex={-1} className="outcome outcome-error" role="alert" data-testid="key-error">
         {outcome && !outcome.ok ? outcome.text : ""}
       </p>
+      {matches && (
+        <NameMatches
+          prefix={matches.prefix}
+          users={matches.users}
+          current={limits?.key ?? null}
+          onPick={(key) => {
+            setOutcome(null);
+            void show(key);
+          }}
+        />
+      )}
       {limits && (
         <section className="key-card" aria-labelledby="key-card-title" data-testid="key-card">
           <h3 id="key-card-title" className="mono">

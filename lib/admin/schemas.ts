@@ -5,6 +5,7 @@ import { parseWith } from "../http/body";
 import { ApiError } from "../http/errors";
 import { type LimitKey, parseLimitKey } from "./keys";
 import { MAX_AUDIT_LISTED } from "./types";
+import { MAX_DIRECTORY_NAME_CHARS } from "./user-directory";
 
 /** The longest block an operator can set in one go (30 days); a longer one is a ban, kept elsewhere. */
 export const MAX_BLOCK_SECONDS = 30 * 24 * 3600;
@@ -70,6 +71,14 @@ export const keyQuerySchema = z.object({
   key: z
     .string({ message: "key is required, e.g. ?key=user:dev-alice or ?key=ip:203.0.113.7" })
     .pipe(limitKeySchema),
+});
+
+export const userSearchQuerySchema = z.object({
+  name: z
+    .string({ message: "name is required: the start of a display name, e.g. ?name=ada" })
+    .trim()
+    .min(1, "name must not be empty")
+    .max(MAX_DIRECTORY_NAME_CHARS, `name must be at most ${MAX_DIRECTORY_NAME_CHARS} characters`),
 });
 
 /** The request's query parameters validated by `schema` (each parameter once: a repeated one is a 400). */

@@ -9,6 +9,7 @@ import { GUEST_COOKIE } from "@/lib/identity/cookies";
 import { getAuthSecretString } from "@/lib/identity/secret";
 import { deriveUserId } from "@/lib/identity/user-id";
 import { adoptGuestConversations } from "./adopt-guest";
+import { rememberSignedInName } from "./remember-name";
 import {
   AUTH_SESSION_COOKIE,
   AUTH_SESSION_MAX_AGE_SECONDS,
@@ -82,10 +83,16 @@ export function authOptions(): AuthOptions {
       },
     },
     events: {
-      signIn: async ({ account }) => {
+      signIn: async ({ account, user }) => {
+        if (!account) return;
+        const userId = accountUserId(account);
         // Runs inside Auth.js's callback route, so the request's cookies are at hand.
         const guestCookie = (await cookies()).get(GUEST_COOKIE)?.value;
-        if (account) await adoptGuestConversations(accountUserId(account), guestCookie);
+        // The name the provider sends now: a user renamed there is found by the new name in the console.
+        await Promise.all([
+          adoptGuestConversations(userId, guestCookie),
+          rememberSignedInName(userId, user?.name),
+        ]);
       },
     },
   };

@@ -27,6 +27,15 @@ export interface AdminLimits {
   layers: AdminLimitLayer[];
 }
 
+/** The most users one name search answers: an operator types more of the name rather than scrolls. */
+export const MAX_USERS_FOUND = 20;
+
+/** GET /api/admin/users?name=<prefix>: signed-in users whose latest display name starts with it, by name. */
+export interface AdminUsers {
+  /** `key` is `user:<id>`, ready for /api/admin/limits?key=. */
+  users: { key: string; name: string }[];
+}
+
 /** POST /api/admin/limits/reset */
 export interface AdminReset {
   key: string;

@@ -27,6 +27,8 @@ const EVERY_ENDPOINT: [method: string, path: string, body?: unknown][] = [
   ["GET", "/api/admin/stats?minutes=60"],
   ["GET", "/api/admin/stats?minutes=9999"],
   ["GET", "/api/admin/audit"],
+  ["GET", "/api/admin/users?name=alice"],
+  ["GET", "/api/admin/users?name="],
 ];
 
 export function defineAdminApiSuite(backend: SuiteBackend): void {

@@ -4,6 +4,7 @@ import { DELETE as blocksDelete, GET as blocksGet, POST as blocksPost } from "@/
 import { POST as resetPost } from "@/app/api/admin/limits/reset/route";
 import { GET as limitsGet } from "@/app/api/admin/limits/route";
 import { GET as statsGet } from "@/app/api/admin/stats/route";
+import { GET as usersGet } from "@/app/api/admin/users/route";
 import { SESSION_COOKIE } from "@/lib/identity/cookies";
 import { userKey } from "@/lib/identity/identify";
 import { jwtUserId } from "@/lib/identity/jwt";
@@ -27,6 +28,7 @@ const handlers: Record<string, (request: Request) => Promise<Response>> = {
   "DELETE /api/admin/blocks": blocksDelete,
   "GET /api/admin/stats": statsGet,
   "GET /api/admin/audit": auditGet,
+  "GET /api/admin/users": usersGet,
 };
 
 /** Calls the admin route for `method` and `path` (with its query); a body that is not a string is sent as JSON. */

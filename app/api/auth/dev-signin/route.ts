@@ -2,6 +2,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { adoptGuestConversations } from "@/lib/auth/adopt-guest";
+import { rememberSignedInName } from "@/lib/auth/remember-name";
 import { getConfig } from "@/lib/config";
 import { parseWith, readJsonBody } from "@/lib/http/body";
 import { ApiError, withErrorHandling } from "@/lib/http/errors";
@@ -52,8 +53,12 @@ export const POST = withErrorHandling(async (request: Request) => {
   // The id identify() will derive from this token: one rule for every JWT (lib/identity/user-id). The name is
   // already what verifying would read back (trimmed, printable, at most 40 characters).
   const user: VerifiedUser = { id: jwtUserId("hs256", getConfig().auth.issuer, subject), name };
-  // Like a real sign-in: the guest's conversations in this browser move to the account.
-  await adoptGuestConversations(user.id, readCookie(request.headers, GUEST_COOKIE));
+  // Like a real sign-in: the guest's conversations in this browser move to the account, and the console can
+  // find the user by this name.
+  await Promise.all([
+    adoptGuestConversations(user.id, readCookie(request.headers, GUEST_COOKIE)),
+    rememberSignedInName(user.id, name),
+  ]);
   const response = userResponse(user);
   response.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(DEFAULT_USER_TOKEN_TTL_SECONDS));
   return response;
