@@ -51,9 +51,6 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
     const turn = planTurn(input.intent, admitted.history, admitted.length, message);
     const { userMessage } = turn;
     const userText = messageText(userMessage);
-    // A new conversation's title is made from its first message while the reply streams, so that it is
-    // ready to be saved with the exchange (one write) when the reply ends.
-    const title = admitted.claim === "created" ? generateConversationTitle(userText) : undefined;
     const prompt = await buildChatPrompt(turn.history, userMessage);
     let reportedTokens: number | undefined;
     const chosen = (services().chatModels.get(admitted.model) ?? services().model).model;
@@ -81,6 +78,10 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
       givenBack = true;
       throw await admitted.providerBusy(opening.busyUntil);
     }
+    // A new conversation's title is made from its first message while the reply streams, so that it is
+    // ready to be saved with the exchange (one write) when the reply ends; not before the provider answered
+    // (a full provider is asked once, not once more for a title).
+    const title = admitted.claim === "created" ? generateConversationTitle(userText) : undefined;
 
     const replyId = crypto.randomUUID();
     const streamId = crypto.randomUUID();

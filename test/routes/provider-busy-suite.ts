@@ -37,6 +37,7 @@ export function defineProviderBusyRouteSuite(backend: SuiteBackend): void {
       const first = { bearer: await userToken(`busy-a-${newId()}`) };
       const id = newId();
       const before = completions();
+      const asked = fake.requests.length;
       const busy = await sendChat(first, id, "hello?");
       expect(busy.status).toBe(429);
       expect(busy.body).toMatchObject({
@@ -47,8 +48,9 @@ export function defineProviderBusyRouteSuite(backend: SuiteBackend): void {
         message: "The assistant is busy right now — please wait ~7s.",
       });
       expect(busy.response.headers.get("retry-after")).toBe("7");
-      // Asked once: a full provider is not retried into (the SDK would wait out its 7 s and ask again).
+      // Asked once: not retried into (the SDK would wait out its 7 s and ask again), nor asked for a title.
       expect(completions()).toBe(before + 1);
+      expect(fake.requests.length).toBe(asked + 1);
       await nothingSpent(first);
 
       // Another instance (on Redis; the same one in memory) never calls the provider until the wait is over.
