@@ -197,6 +197,7 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     if (refusals.length > 0) {
       const scope = refusedScope(refusals);
       if (scope) this.operator.countRefusal(now, scope, req.limitKey, req.abuse);
+      if (scope && model) this.operator.count(now, `model:${model}:refused`);
       return { admitted: false, plan, model, layers: counted.map((c) => c.state), refusals };
     }
 
@@ -217,6 +218,7 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
       if (req.messageId) conversations.rememberMessageId(owner, id, req.messageId);
     }
     this.operator.count(now, "admitted");
+    if (model) this.operator.count(now, `model:${model}:admitted`);
     const layers = counted.map((c) => c.state);
     return { admitted: true, plan, model: model ?? "", layers, claim, history, length, grant, usedTokens };
   }
@@ -236,6 +238,7 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
       for (const [key, until] of this.breakers) if (until <= now) this.breakers.delete(key);
       this.breakers.set(logKey(s.breaker.check), s.breaker.until);
     }
+    if (s.breaker) this.operator.count(now, `model:${s.breaker.check.model}:provider_busy`);
     if (s.leased) this.release(s.limitKey, s.leaseId);
     if (s.tokens > 0) {
       const key = admissionKeys.usage(s.limitKey, s.day);

@@ -282,6 +282,7 @@ local function countRefusal()
   local scope = refusedScope()
   if not scope then return end
   count("refused:" .. scope, spec.limitKey)
+  if model then redis.call("HINCRBY", KEYS[STATS], "model:" .. model .. ":refused", 1) end
   -- A full model is nobody's doing: it never counts towards blocking the person.
   if not spec.abuse or scope == "blocked" or scope == "credits" or scope == "model" then return end
   local refused = redis.call("INCR", KEYS[ABUSE])
@@ -337,6 +338,7 @@ if spec.anonymousTtl > 0 then
   for _, k in ipairs({ KEYS[OWNER], KEYS[META], KEYS[MSGIDS] }) do redis.call("EXPIRE", k, spec.anonymousTtl) end
 end
 count("admitted", nil)
+if model then redis.call("HINCRBY", KEYS[STATS], "model:" .. model .. ":admitted", 1) end
 return cjson.encode({ ok = 1, plan = plan, model = model, layers = layers, claim = claim, history = history, length = length,
   reserved = reserved, maxOutput = maxOutput, usedTokens = usedTokens, leased = leased })
 `;
@@ -358,7 +360,7 @@ export const ADMIT_SCRIPT = [
  * KEYS: 1 leases, 2 reservations, 3 usage, 4 messages, 5 meta, 6 owner index, 7 conversation owner, 8 message ids,
  *       then per token log (spec.tokenLogs of them): its sorted set and its hash of tokens; then per log to
  *       uncount (spec.uncount: 1 for a token log, else 0) its sorted set (and hash); then the breaker key if
- *       spec.busyUntil is set (the provider refused before the first token).
+ *       spec.busyUntil is set (the provider refused before the first token) and the minute's stats.
  * ARGV: 1 now, 2 spec (JSON: leaseId, leased, tokens, owner, conversationId, claim, title?, defaultTitle,
  *       forgetMessageId?, replace? {from, expectLength}, anonymousTtl), 3.. the messages to append (JSON each).
  *       Titles come JSON-encoded (lib/store/keys.ts encodeTitle).
@@ -387,8 +389,12 @@ for _, weighted in ipairs(spec.uncount or {}) do
   end
   k = k + 1
 end
-if spec.busyUntil and spec.busyUntil > now and spec.busyUntil > tonumber(redis.call("GET", KEYS[k]) or "0") then
-  redis.call("SET", KEYS[k], spec.busyUntil, "PX", spec.busyUntil - now)
+if spec.busyUntil then
+  if spec.busyUntil > now and spec.busyUntil > tonumber(redis.call("GET", KEYS[k]) or "0") then
+    redis.call("SET", KEYS[k], spec.busyUntil, "PX", spec.busyUntil - now)
+  end
+  redis.call("HINCRBY", KEYS[k + 1], "model:" .. spec.busyModel .. ":provider_busy", 1)
+  redis.call("EXPIRE", KEYS[k + 1], spec.statsTtl)
 end
 if spec.leased then
   redis.call("ZREM", KEYS[1], spec.leaseId)

@@ -166,12 +166,14 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       ...(s.uncount ?? []).flatMap((check) =>
         check.layer.tokens ? [logKey(check), tokensKey(check)] : [logKey(check)],
       ),
-      ...(s.breaker ? [logKey(s.breaker.check)] : []),
+      ...(s.breaker ? [logKey(s.breaker.check), admissionKeys.stats(statsMinute(now))] : []),
     ];
     const spec = {
       tokenLogs: s.tokenLogs?.length ?? 0,
       uncount: s.uncount?.length ? s.uncount.map((check) => (check.layer.tokens ? 1 : 0)) : undefined,
       busyUntil: s.breaker?.until,
+      busyModel: s.breaker?.check.model,
+      statsTtl: STATS_TTL_SECONDS,
       modelTokens: Math.max(0, Math.ceil(s.modelTokens ?? s.tokens)),
       entry: s.entry,
       leaseId: s.leaseId,

@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as limitsGet } from "@/app/api/limits/route";
 import { GET as usageGet } from "@/app/api/usage/route";
+import type { AdminStats } from "@/lib/wire/admin";
+import { ADMIN_ENV, adminJson } from "../support/admin";
 import { type Caller, getConversation, newId, requestFor, sendChat, userToken } from "../support/app";
 import { type FakeOpenAI, startFakeOpenAI } from "../support/fake-openai";
 import { type SuiteBackend, useSuiteApp } from "./suite";
@@ -16,7 +18,11 @@ export function defineProviderBusyRouteSuite(backend: SuiteBackend): void {
       fake = await startFakeOpenAI({ reply: "Hello from the provider." });
     });
     afterAll(() => fake.close());
-    const configure = useSuiteApp(backend, { CHAT_MODELS, CHAT_DAILY_TOKEN_BUDGET: String(BUDGET) });
+    const configure = useSuiteApp(backend, {
+      ...ADMIN_ENV,
+      CHAT_MODELS,
+      CHAT_DAILY_TOKEN_BUDGET: String(BUDGET),
+    });
     /** This app on the fake provider: a fresh process state (on Redis, a new instance sharing the store). */
     const instance = () => configure({ OPENAI_BASE_URL: fake.baseURL });
     const completions = () => fake.requests.filter((r) => r.body?.stream === true).length;
@@ -75,6 +81,14 @@ export function defineProviderBusyRouteSuite(backend: SuiteBackend): void {
       expect(again.status).toBe(200);
       expect(again.text).toBe("Hello from the provider.");
       expect(completions()).toBe(before + 2);
+
+      // The operator sees it per model: 2 let through (one the provider refused), 1 refused as busy.
+      const stats = await adminJson<AdminStats>("GET", "/api/admin/stats?minutes=1");
+      expect(stats.minutes[0]).toMatchObject({
+        admitted: 2,
+        refused: { model: 1, user: 0 },
+        models: { fast: { admitted: 2, refused: 1, provider_busy: 1 } },
+      });
     });
 
     it("retry-after-ms is read to the millisecond; without a hint the model is busy for 10 s", async () => {
