@@ -66,11 +66,12 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
       onError: ({ error }) =>
         providerBusyUntil(error, 0) === null
           ? console.error("[chat] model stream failed", error)
-          : console.warn(`[chat] the provider of ${admitted.model} is full: answering "busy"`),
+          : console.warn(`[chat] the provider of ${admitted.model} says it is full`),
     });
     // The response starts with the reply's first words (or its failure), not before: a provider that is full
     // before them is answered "busy" (429) with nothing counted, and its wait holds for every instance.
     // No store call happens before this point but the admission: still one round trip before the first token.
+    // (Stop from another tab is heard once the reply has begun; before it only the time limit ends the call.)
     const opening = await openStream(result.stream, Date.now);
     if (opening.busyUntil !== null) {
       clearTimeout(timeLimit);
