@@ -1,7 +1,8 @@
 // Every environment variable the app reads, parsed and validated once (zod); errors name the variable.
 import { z } from "zod";
 import packageJson from "../package.json" with { type: "json" };
-import { type ModelTable, ModelTableError, parseModelTable } from "./models/table";
+import { estimatePromptTokens } from "./admission/budget";
+import { checkTokenCapacity, type ModelTable, ModelTableError, parseModelTable } from "./models/table";
 import { type PlanTable, PlanTableError, parsePlanTable } from "./plans/table";
 import { processState, resetProcessStateForTests } from "./process-state";
 import { DEFAULT_MAX_MESSAGE_CHARS, USER_ID_PATTERN } from "./wire/limits";
@@ -329,6 +330,10 @@ function modelTable(e: Env): ModelTable | null {
   try {
     const plans = Object.keys(planTable(e));
     const models = parseModelTable(e.CHAT_MODELS, plans, []);
+    // The least a message reserves: the prompt's estimate with no history and an empty message, plus the cap.
+    const oneMessage = estimatePromptTokens(0, 0) + e.CHAT_MAX_OUTPUT_TOKENS;
+    const why = `the system prompt's estimate + CHAT_MAX_OUTPUT_TOKENS ${e.CHAT_MAX_OUTPUT_TOKENS}`;
+    checkTokenCapacity(models, oneMessage, why);
     return models.length > 0 ? models : null;
   } catch (error) {
     if (error instanceof ModelTableError) throw new ConfigError("CHAT_MODELS", error.message);

@@ -19,6 +19,7 @@ const LAYER_WORDS: Record<AdminLimitLayer["name"], string> = {
   "model-hour": "Model, per hour",
   "model-rpm": "Model capacity, per minute",
   "model-tpm": "Model tokens, per minute",
+  "model-busy": "Model busy at the provider",
 };
 
 type Props = {

@@ -13,6 +13,7 @@ export interface MinutePoint {
 export const SCOPE_WORDS: Record<RefusalScope, string> = {
   user: "by their own rate limits",
   ip: "by their network's rate limit",
+  model: "by a busy model",
   concurrency: "by replies in progress",
   credits: "out of credits",
   blocked: "blocked",

@@ -18,6 +18,7 @@ const LAYER_WORDS: Record<Limits["layers"][number]["name"], string> = {
   "model-hour": "With this model this hour",
   "model-rpm": "Everyone on this model this minute",
   "model-tpm": "Tokens on this model this minute (everyone)",
+  "model-busy": "This model at its provider",
 };
 
 const count = (value: number) => (value === 0 ? "no limit" : value.toLocaleString());
@@ -49,7 +50,9 @@ export function PlanSummary({ limits, upgradeUrl, layers, usage }: Props) {
             <div key={layer.name} className="plan-limit">
               <dt>{LAYER_WORDS[layer.name]}</dt>
               <dd data-testid={`used-${layer.name}`}>
-                {(layer.limit - layer.remaining).toLocaleString()} of {layer.limit.toLocaleString()}
+                {layer.name === "model-busy"
+                  ? `busy until ${new Date(layer.resets_at).toLocaleTimeString()}`
+                  : `${(layer.limit - layer.remaining).toLocaleString()} of ${layer.limit.toLocaleString()}`}
               </dd>
             </div>
           ))}

@@ -25,7 +25,22 @@ export async function readStats(minutes: number, now: number): Promise<AdminStat
     const refused = Object.fromEntries(
       REFUSAL_SCOPES.map((scope) => [scope, counts[`refused:${scope}`] ?? 0]),
     ) as Record<RefusalScope, number>;
-    out.push({ minute: new Date(minute * 60_000).toISOString(), admitted: counts.admitted ?? 0, refused });
+    const models = Object.fromEntries(
+      services().models.map(({ key }) => [
+        key,
+        {
+          admitted: counts[`model:${key}:admitted`] ?? 0,
+          refused: counts[`model:${key}:refused`] ?? 0,
+          provider_busy: counts[`model:${key}:provider_busy`] ?? 0,
+        },
+      ]),
+    );
+    out.push({
+      minute: new Date(minute * 60_000).toISOString(),
+      admitted: counts.admitted ?? 0,
+      refused,
+      models,
+    });
     for (const [key, count] of Object.entries(byMinute.get(minute)?.top ?? {})) {
       totals.set(key, (totals.get(key) ?? 0) + count);
     }

@@ -1,12 +1,14 @@
 // An admitted message's handle: its headers and history, its lease kept alive, and its one settle write.
 import { runAfterResponse } from "../http/background";
+import type { ApiError } from "../http/errors";
 import { rateLimitHeaders } from "../ratelimit/headers";
-import { logEntry } from "../ratelimit/layers";
+import { type Layer, type LayerState, logEntry } from "../ratelimit/layers";
 import { withDeadline } from "../resilience/deadline";
 import { reportStoreFailure, reportStoreSuccess, storeErrorSummary } from "../resilience/store-health";
 import { services } from "../services";
 import type { ChatMessage } from "../store/types";
 import { admissionKeys, RENEW_EVERY_MS } from "./budget";
+import { rateLimitedError } from "./refusals";
 import type { AdmissionRequest, AdmissionResult, ConversationClaim, Settlement } from "./types";
 
 /** A late answer to a timed-out store call is still awaited this long in the background before giving up. */
@@ -42,6 +44,12 @@ export interface Admitted {
   keepLeaseAlive(): () => void;
   /** Bills the reply and saves the exchange, in one round trip; waits at most RATE_LIMIT_TIMEOUT_MS. Never throws. */
   settle(outcome: ReplyOutcome): Promise<void>;
+  /**
+   * The provider answered 429 / overloaded before the first token: gives back everything the admission took
+   * (the message leaves every log; lease, reservation and message id are released) and holds the model's
+   * breaker until `until` for every instance — one settle round trip. Returns the "busy" 429 to answer.
+   */
+  providerBusy(until: number): Promise<ApiError>;
 }
 
 export function admitted(
@@ -71,7 +79,7 @@ export function admitted(
       return () => clearInterval(timer);
     },
     async settle(outcome) {
-      const settlement: Settlement = {
+      await send({
         ...abandoned(request, result),
         // Credits count the model's tokenCost; its tokensPerMinute the tokens themselves.
         tokens: Math.ceil(outcome.tokens * result.grant.cost),
@@ -80,31 +88,54 @@ export function admitted(
         title: outcome.title,
         forgetMessageId: outcome.failedBeforeStreaming ? request.messageId || undefined : undefined,
         replace: outcome.replace,
+      });
+    },
+    async providerBusy(until) {
+      const now = Date.now();
+      const check = request.checks.find((c) => c.layer.breaker && c.model === result.model);
+      await send({
+        ...abandoned(request, result),
+        tokenLogs: [],
+        uncount: result.layers,
+        breaker: check && { check, until },
+      });
+      const busy: LayerState = {
+        ...(check ?? { layer: BUSY_LAYER, identifier: `model:${result.model}`, model: result.model }),
+        limit: 0,
+        remaining: 0,
+        resetAt: until,
       };
-      if (mode === "local" && admission.fallback) {
-        admission.fallback.settleNow(settlement, Date.now());
-        admission.pendingUsage.add(usageKey, settlement.tokens);
-        return;
-      }
-      const attempt = backend.settle(settlement, Date.now());
-      try {
-        await withDeadline(attempt, timeoutMs);
-        reportStoreSuccess();
-      } catch (error) {
-        reportStoreFailure(error);
-        // The reply ends now; its bill is sent when the store answers (or waits in the pending queue).
-        runAfterResponse(
-          withDeadline(attempt, LATE_ANSWER_MS).catch((late: unknown) => {
-            console.error(
-              `[chat] could not save the exchange; its usage is billed later (${storeErrorSummary(late)})`,
-            );
-            admission.pendingUsage.add(usageKey, settlement.tokens);
-          }),
-        );
-      }
+      return rateLimitedError(busy, [...result.layers, busy], now);
     },
   };
+
+  async function send(settlement: Settlement): Promise<void> {
+    if (mode === "local" && admission.fallback) {
+      admission.fallback.settleNow(settlement, Date.now());
+      admission.pendingUsage.add(usageKey, settlement.tokens);
+      return;
+    }
+    const attempt = backend.settle(settlement, Date.now());
+    try {
+      await withDeadline(attempt, timeoutMs);
+      reportStoreSuccess();
+    } catch (error) {
+      reportStoreFailure(error);
+      // The reply ends now; its bill is sent when the store answers (or waits in the pending queue).
+      runAfterResponse(
+        withDeadline(attempt, LATE_ANSWER_MS).catch((late: unknown) => {
+          console.error(
+            `[chat] could not save the exchange; its usage is billed later (${storeErrorSummary(late)})`,
+          );
+          admission.pendingUsage.add(usageKey, settlement.tokens);
+        }),
+      );
+    }
+  }
 }
+
+/** The breaker's layer, for a model whose checks hold none (not expected: every model row has one). */
+const BUSY_LAYER: Layer = { name: "model-busy", scope: "model", windowSeconds: 0, breaker: true };
 
 /** A settlement that only gives back what an admission took: its lease, its reservation, its message id. */
 export function abandoned(

@@ -1,5 +1,5 @@
 // The numbers of leases and credits: reply leases, the prompt's cost estimate, the day's usage key.
-import { SYSTEM_PROMPT } from "../ai/prompt";
+import { SYSTEM_PROMPT } from "../ai/system-prompt";
 
 /** A reply's lease (its concurrency slot and credit reservation); renewed while it streams. */
 export const LEASE_MS = 10_000;

@@ -56,6 +56,8 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
   readonly kind = "memory" as const;
   private readonly logs: MemoryLogs;
   private readonly tokenLogs = new MemoryTokenLogs();
+  /** Each model's breaker: until when (epoch ms) its provider said it is full. */
+  private readonly breakers = new Map<string, number>();
   readonly operator = new MemoryOperatorState();
   private readonly leases = new Map<string, Map<string, Lease>>();
   private readonly usage = new Map<string, number>();
@@ -108,6 +110,11 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     const limits = query.plans[plan] ?? { perMinute: 0, perHour: 0, concurrentStreams: 0, dailyTokens: 0 };
     const { model, refusal } = chooseModel(query, plan);
     const counted = query.checks.flatMap((check) => {
+      if (check.layer.breaker) {
+        const held = check.model === model ? (this.breakers.get(logKey(check)) ?? 0) : 0;
+        if (held <= query.now) return [];
+        return [{ key: logKey(check), used: 1, state: { ...check, limit: 0, remaining: 0, resetAt: held } }];
+      }
       const limit = limitOf(check.layer, limits);
       if (limit <= 0 || (check.model !== undefined && check.model !== model)) return [];
       const key = logKey(check);
@@ -219,6 +226,7 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
     if (refusals.length > 0) {
       const scope = refusedScope(refusals);
       if (scope) this.operator.countRefusal(now, scope, req.limitKey, req.abuse);
+      if (scope && model) this.operator.count(now, `model:${model}:refused`);
       return { admitted: false, plan, model, layers: counted.map((c) => c.state), refusals };
     }
 
@@ -239,6 +247,7 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
       if (req.messageId) conversations.rememberMessageId(owner, id, req.messageId);
     }
     this.operator.count(now, "admitted");
+    if (model) this.operator.count(now, `model:${model}:admitted`);
     const layers = counted.map((c) => c.state);
     return { admitted: true, plan, model: model ?? "", layers, claim, history, length, grant, usedTokens };
   }
@@ -250,6 +259,15 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
   settleNow(s: Settlement, now: number): void {
     for (const check of s.tokenLogs ?? [])
       this.tokenLogs.settle(logKey(check), s.entry ?? "", Math.ceil(s.modelTokens ?? s.tokens));
+    for (const check of s.uncount ?? []) {
+      if (check.layer.tokens) this.tokenLogs.remove(logKey(check), s.entry ?? "");
+      else this.logs.remove(logKey(check), s.entry ?? "");
+    }
+    if (s.breaker && s.breaker.until > (this.breakers.get(logKey(s.breaker.check)) ?? 0)) {
+      for (const [key, until] of this.breakers) if (until <= now) this.breakers.delete(key);
+      this.breakers.set(logKey(s.breaker.check), s.breaker.until);
+    }
+    if (s.breaker) this.operator.count(now, `model:${s.breaker.check.model}:provider_busy`);
     if (s.leased) this.release(s.limitKey, s.leaseId);
     if (s.tokens > 0) {
       const key = admissionKeys.usage(s.limitKey, s.day);

@@ -23,6 +23,8 @@ const MODELS = [
   row("smart", { plans: ["pro"], capacity: { requestsPerMinute: 3, tokensPerMinute: 0 } }),
   row("bulk", { capacity: { requestsPerMinute: 0, tokensPerMinute: 1_000 } }),
   row("premium", { tokenCost: 5 }),
+  // Only the breaker test uses it: its breaker holds for every request that model answers.
+  row("flaky", { perMinute: 5, capacity: { requestsPerMinute: 10, tokensPerMinute: 5_000 } }),
 ];
 const layers: ChatLayers = {
   userMinute: { name: "min", scope: "user", windowSeconds: 60, planField: "perMinute" },
@@ -185,6 +187,51 @@ export function defineModelsContract(name: string, backend: () => AdmissionBacke
       expect(
         (await backend().admit(request("free", "bulk", { now: freesAt, maxOutputTokens: 300 }))).admitted,
       ).toBe(true);
+    });
+
+    it("a provider's 'full' gives everything back and holds the model's breaker, never shortened", async () => {
+      const req = request("free", "flaky");
+      const taken = await backend().admit(req);
+      if (!taken.admitted) throw new Error("refused");
+      expect(names(taken)).toEqual(["min", "hour", "ip-min", "model-min", "model-rpm", "model-tpm"]);
+      const breaker = req.checks.find((c) => c.layer.breaker && c.model === "flaky");
+      if (!breaker) throw new Error("no breaker row");
+      const settlement: Settlement = {
+        limitKey: req.limitKey,
+        leaseId: req.leaseId,
+        leased: taken.grant.leased,
+        day: taken.grant.day,
+        tokens: 0,
+        owner: req.owner,
+        conversationId: req.conversationId,
+        claim: taken.claim,
+        messages: [],
+        entry: `${req.messageId}:${req.leaseId}`,
+        uncount: taken.layers,
+        breaker: { check: breaker, until: T0 + 5_000 },
+      };
+      await backend().settle(settlement, T0 + 1);
+      // Nothing counted: every layer as if the message had never come.
+      const peek = await backend().peek({ ...req, model: "fast", now: T0 + 2 });
+      expect(peek.layers.find((l) => l.layer.name === "min")?.remaining).toBe(10);
+      const refused = await backend().admit(again(req, T0 + 2));
+      if (refused.admitted) throw new Error("admitted");
+      expect(refused.refusals).toEqual([
+        { reason: "rate", state: expect.objectContaining({ limit: 0, remaining: 0, resetAt: T0 + 5_000 }) },
+      ]);
+      const state = refused.refusals[0]?.reason === "rate" ? refused.refusals[0].state : undefined;
+      expect(state?.layer).toMatchObject({ name: "model-busy", scope: "model" });
+      expect(refused.layers.find((l) => l.layer.name === "model-tpm")?.remaining).toBe(5_000);
+      expect(refused.layers.find((l) => l.layer.name === "model-rpm")?.remaining).toBe(10);
+      expect(refused.layers.find((l) => l.layer.name === "model-min")?.remaining).toBe(5);
+      // Other models are not held; a shorter hint from another reply does not shorten the breaker.
+      expect((await backend().admit(again({ ...req, model: "fast" }, T0 + 3))).admitted).toBe(true);
+      await backend().settle(
+        { ...settlement, uncount: [], breaker: { check: breaker, until: T0 + 3_000 } },
+        T0 + 3,
+      );
+      expect((await backend().admit(again(req, T0 + 4_999))).admitted).toBe(false);
+      expect((await backend().admit(again(req, T0 + 5_000))).admitted).toBe(true);
     });
 
     it("tokenCost weighs the daily credits: the reservation and the allowance are in the model's tokens", async () => {

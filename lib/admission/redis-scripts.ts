@@ -92,7 +92,14 @@ local layers = {}
 local tokenStates = {}
 for i, layer in ipairs(spec.layers) do
   local limit = layer.fixedLimit or limits[layer.planField] or 0
-  if limit > 0 and (not layer.model or layer.model == model) then
+  if layer.breaker then
+    -- The provider said this model is full until then: refused like a full layer, nothing spent.
+    local held = layer.model == model and tonumber(redis.call("GET", KEYS[1 + i]) or "0") or 0
+    if held > now then
+      layers[#layers + 1] = { i, 0, 0, held }
+      refusals[#refusals + 1] = { "rate", #layers }
+    end
+  elseif limit > 0 and (not layer.model or layer.model == model) then
     local log = KEYS[1 + i]
     if layer.weights then
       -- Checked once the message's tokens are known (after the credits).
@@ -275,6 +282,7 @@ local function countRefusal()
   local scope = refusedScope()
   if not scope then return end
   count("refused:" .. scope, spec.limitKey)
+  if model then redis.call("HINCRBY", KEYS[STATS], "model:" .. model .. ":refused", 1) end
   -- A full model is nobody's doing: it never counts towards blocking the person.
   if not spec.abuse or scope == "blocked" or scope == "credits" or scope == "model" then return end
   local refused = redis.call("INCR", KEYS[ABUSE])
@@ -330,6 +338,7 @@ if spec.anonymousTtl > 0 then
   for _, k in ipairs({ KEYS[OWNER], KEYS[META], KEYS[MSGIDS] }) do redis.call("EXPIRE", k, spec.anonymousTtl) end
 end
 count("admitted", nil)
+if model then redis.call("HINCRBY", KEYS[STATS], "model:" .. model .. ":admitted", 1) end
 return cjson.encode({ ok = 1, plan = plan, model = model, layers = layers, claim = claim, history = history, length = length,
   reserved = reserved, maxOutput = maxOutput, usedTokens = usedTokens, leased = leased })
 `;
@@ -349,7 +358,9 @@ export const ADMIT_SCRIPT = [
  * regenerate and edit) and set the title — one round trip. A conversation deleted meanwhile is not brought back.
  *
  * KEYS: 1 leases, 2 reservations, 3 usage, 4 messages, 5 meta, 6 owner index, 7 conversation owner, 8 message ids,
- *       then per token log (spec.tokenLogs of them): its sorted set and its hash of tokens.
+ *       then per token log (spec.tokenLogs of them): its sorted set and its hash of tokens; then per log to
+ *       uncount (spec.uncount: 1 for a token log, else 0) its sorted set (and hash); then the breaker key if
+ *       spec.busyUntil is set (the provider refused before the first token) and the minute's stats.
  * ARGV: 1 now, 2 spec (JSON: leaseId, leased, tokens, owner, conversationId, claim, title?, defaultTitle,
  *       forgetMessageId?, replace? {from, expectLength}, anonymousTtl), 3.. the messages to append (JSON each).
  *       Titles come JSON-encoded (lib/store/keys.ts encodeTitle).
@@ -365,6 +376,25 @@ for j = 1, (spec.tokenLogs or 0) do
     redis.call("HSET", weights, spec.entry, spec.modelTokens)
     redis.call("HINCRBY", weights, "=total", spec.modelTokens - old)
   end
+end
+-- The provider refused before the first token: the message counts in no log, and the model's breaker holds.
+local k = 9 + 2 * (spec.tokenLogs or 0)
+for _, weighted in ipairs(spec.uncount or {}) do
+  redis.call("ZREM", KEYS[k], spec.entry)
+  if weighted == 1 then
+    local old = tonumber(redis.call("HGET", KEYS[k + 1], spec.entry) or "0")
+    redis.call("HDEL", KEYS[k + 1], spec.entry)
+    redis.call("HINCRBY", KEYS[k + 1], "=total", -old)
+    k = k + 1
+  end
+  k = k + 1
+end
+if spec.busyUntil then
+  if spec.busyUntil > now and spec.busyUntil > tonumber(redis.call("GET", KEYS[k]) or "0") then
+    redis.call("SET", KEYS[k], spec.busyUntil, "PX", spec.busyUntil - now)
+  end
+  redis.call("HINCRBY", KEYS[k + 1], "model:" .. spec.busyModel .. ":provider_busy", 1)
+  redis.call("EXPIRE", KEYS[k + 1], spec.statsTtl)
 end
 if spec.leased then
   redis.call("ZREM", KEYS[1], spec.leaseId)

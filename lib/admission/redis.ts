@@ -163,9 +163,17 @@ export class RedisAdmissionBackend implements AdmissionBackend {
       conversationKeys.owner(id),
       conversationKeys.messageIds(owner, id),
       ...(s.tokenLogs ?? []).flatMap((check) => [logKey(check), tokensKey(check)]),
+      ...(s.uncount ?? []).flatMap((check) =>
+        check.layer.tokens ? [logKey(check), tokensKey(check)] : [logKey(check)],
+      ),
+      ...(s.breaker ? [logKey(s.breaker.check), admissionKeys.stats(statsMinute(now))] : []),
     ];
     const spec = {
       tokenLogs: s.tokenLogs?.length ?? 0,
+      uncount: s.uncount?.length ? s.uncount.map((check) => (check.layer.tokens ? 1 : 0)) : undefined,
+      busyUntil: s.breaker?.until,
+      busyModel: s.breaker?.check.model,
+      statsTtl: STATS_TTL_SECONDS,
       modelTokens: Math.max(0, Math.ceil(s.modelTokens ?? s.tokens)),
       entry: s.entry,
       leaseId: s.leaseId,
@@ -252,6 +260,7 @@ function limitSpec(query: LimitsQuery) {
       fixedLimit: layer.fixedLimit,
       windowMs: windowMs(layer),
       model,
+      breaker: layer.breaker,
       // Which token hash (1-based, after the logs) is this token layer's.
       weights: layer.tokens ? query.checks.slice(0, i + 1).filter((c) => c.layer.tokens).length : undefined,
     })),

@@ -138,6 +138,13 @@ export interface Settlement {
   /** The message's entry in the logs, and the token logs whose reservation becomes `tokens` (a model's tpm). */
   entry?: string;
   tokenLogs?: LayerCheck[];
+  /**
+   * The provider refused before the first token: the entry leaves these logs (message and token logs alike),
+   * so the message counts nowhere — as if it had never been admitted.
+   */
+  uncount?: LayerCheck[];
+  /** ...and the model's breaker (a `breaker` layer) holds until this epoch ms; a later one is never shortened. */
+  breaker?: { check: LayerCheck; until: number };
   /** Appended to the conversation: the user message and the reply, or nothing when the claim is unavailable. */
   messages: ChatMessage[];
   /** Set for a conversation this message created. */

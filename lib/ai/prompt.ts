@@ -1,11 +1,9 @@
 // The system prompt and the thin step from stored UIMessages to the model messages streamText takes.
 import { convertToModelMessages, type ModelMessage, type UIMessage } from "ai";
 
-export const SYSTEM_PROMPT = [
-  "You are a friendly, concise assistant in a web chat.",
-  "Use Markdown (short lists, code blocks) when it makes the answer clearer.",
-  "If you are not sure about something, say so instead of guessing.",
-].join(" ");
+import { SYSTEM_PROMPT } from "./system-prompt";
+
+export { SYSTEM_PROMPT };
 
 /**
  * History plus the new user message as model messages. System-role UIMessages are dropped: the only system

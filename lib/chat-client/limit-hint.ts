@@ -119,6 +119,7 @@ const WINDOW_WORDS: Record<RateLimitLayerName, string> = {
   "model-hour": "this hour with this model",
   "model-rpm": "this minute on this model for everyone",
   "model-tpm": "this minute on this model for everyone",
+  "model-busy": "on this model for now", // never shown: a breaker has no limit to count down
 };
 
 export interface LimitHint {

@@ -5,10 +5,12 @@ import {
   streamText,
   type ToolSet,
   toUIMessageStream,
+  wrapLanguageModel,
 } from "ai";
 import type { Admitted } from "../admission";
 import type { ChatIntent } from "../admission/types";
 import { buildChatPrompt } from "../ai/prompt";
+import { busyProviderNotRetried, openStream, providerBusyUntil } from "../ai/provider-busy";
 import { guardUIMessageStream } from "../ai/stream-guard";
 import { generateConversationTitle, heuristicTitle } from "../ai/title";
 import { runAfterResponse } from "../http/background";
@@ -43,18 +45,17 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
   // Stop (from any tab, heard through the store) or the time limit: nothing else ends the model call.
   const stop = new AbortController();
   const timeLimit = setTimeout(() => stop.abort(new Error("reply time limit")), input.timeLimitMs);
+  let givenBack = false;
   try {
     const message = input.message && { ...input.message, metadata: { created_at: Date.now() } };
     const turn = planTurn(input.intent, admitted.history, admitted.length, message);
     const { userMessage } = turn;
     const userText = messageText(userMessage);
-    // A new conversation's title is made from its first message while the reply streams, so that it is
-    // ready to be saved with the exchange (one write) when the reply ends.
-    const title = admitted.claim === "created" ? generateConversationTitle(userText) : undefined;
     const prompt = await buildChatPrompt(turn.history, userMessage);
     let reportedTokens: number | undefined;
+    const chosen = (services().chatModels.get(admitted.model) ?? services().model).model;
     const result = streamText({
-      model: (services().chatModels.get(admitted.model) ?? services().model).model,
+      model: wrapLanguageModel({ model: chosen, middleware: busyProviderNotRetried }),
       ...prompt,
       maxOutputTokens: admitted.maxOutputTokens,
       abortSignal: stop.signal,
@@ -62,8 +63,26 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
       onFinish: ({ usage }) => {
         reportedTokens = usage.totalTokens;
       },
-      onError: ({ error }) => console.error("[chat] model stream failed", error),
+      onError: ({ error }) =>
+        providerBusyUntil(error, 0) === null
+          ? console.error("[chat] model stream failed", error)
+          : console.warn(`[chat] the provider of ${admitted.model} says it is full`),
     });
+    // The response starts with the reply's first words (or its failure), not before: a provider that is full
+    // before them is answered "busy" (429) with nothing counted, and its wait holds for every instance.
+    // No store call happens before this point but the admission: still one round trip before the first token.
+    // (Stop from another tab is heard once the reply has begun; before it only the time limit ends the call.)
+    const opening = await openStream(result.stream, Date.now);
+    if (opening.busyUntil !== null) {
+      clearTimeout(timeLimit);
+      stopRenewing();
+      givenBack = true;
+      throw await admitted.providerBusy(opening.busyUntil);
+    }
+    // A new conversation's title is made from its first message while the reply streams, so that it is
+    // ready to be saved with the exchange (one write) when the reply ends; not before the provider answered
+    // (a full provider is asked once, not once more for a title).
+    const title = admitted.claim === "created" ? generateConversationTitle(userText) : undefined;
 
     const replyId = crypto.randomUUID();
     const streamId = crypto.randomUUID();
@@ -79,7 +98,7 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
     runAfterResponse(new Promise<void>((resolve) => (finished = resolve)));
     runAfterResponse(recorder.written);
     const uiStream = toUIMessageStream<ToolSet, ChatMessage>({
-      stream: result.stream,
+      stream: opening.stream,
       originalMessages: [...turn.history, userMessage],
       generateMessageId: () => replyId,
       messageMetadata: ({ part }) => (part.type === "start" ? { created_at: Date.now() } : undefined),
@@ -122,6 +141,7 @@ export async function streamChatReply(input: ChatReplyInput): Promise<Response> 
       consumeSseStream: consumeStream,
     });
   } catch (error) {
+    if (givenBack) throw error;
     clearTimeout(timeLimit);
     stopRenewing();
     await admitted.settle({ tokens: 0, messages: [], failedBeforeStreaming: true });

@@ -1,5 +1,6 @@
 // CHAT_MODELS: validated at start-up, with errors that name the model and the field.
 import { describe, expect, it } from "vitest";
+import { estimatePromptTokens } from "../admission/budget";
 import { ConfigError, parseConfig } from "../config";
 
 const models = (value: unknown) => parseConfig({ CHAT_MODELS: JSON.stringify(value) }).models;
@@ -67,6 +68,24 @@ describe("CHAT_MODELS", () => {
       /model "fast", field "plans": no plan "gold"/,
     );
     expect(refusal({ fast: 3 })).toMatch(/model "fast".*must be an object/);
+  });
+
+  it("refuses a tokensPerMinute below one message's reservation (system prompt estimate + the reply's cap)", () => {
+    const oneMessage = estimatePromptTokens(0, 0) + 4096; // CHAT_MAX_OUTPUT_TOKENS' default
+    const tpm = (tokensPerMinute: number, env: Record<string, string> = {}) =>
+      parseConfig({
+        ...env,
+        CHAT_MODELS: JSON.stringify({ fast: { label: "F", model: "m", capacity: { tokensPerMinute } } }),
+      }).models?.[0]?.capacity.tokensPerMinute;
+    expect(tpm(oneMessage)).toBe(oneMessage);
+    expect(() => tpm(oneMessage - 1)).toThrow(
+      new RegExp(
+        `CHAT_MODELS.*model "fast", field "capacity.tokensPerMinute": ${oneMessage - 1} is less than one ` +
+          `message's reservation, ${oneMessage} tokens \\(.*CHAT_MAX_OUTPUT_TOKENS 4096\\)`,
+      ),
+    );
+    // A smaller reply cap makes the same quota enough.
+    expect(tpm(oneMessage - 1, { CHAT_MAX_OUTPUT_TOKENS: "4000" })).toBe(oneMessage - 1);
   });
 
   it("accepts plans added by RATE_LIMIT_PLANS", () => {

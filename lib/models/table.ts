@@ -145,6 +145,23 @@ export function parseModelTable(
   });
 }
 
+/**
+ * A model's tokensPerMinute below one message's reservation (`oneMessage`: the least any message reserves)
+ * could never admit a single message: a start-up error naming the model and the field.
+ */
+export function checkTokenCapacity(models: ModelTable, oneMessage: number, why: string): void {
+  for (const row of models) {
+    const tpm = row.capacity.tokensPerMinute;
+    if (tpm > 0 && tpm < oneMessage) {
+      throw new ModelTableError(
+        `${tpm} is less than one message's reservation, ${oneMessage} tokens (${why}): no message could ever be admitted`,
+        row.key,
+        "capacity.tokensPerMinute",
+      );
+    }
+  }
+}
+
 /** Whether a plan may use a model. */
 export const allows = (row: ModelRow, plan: string): boolean =>
   row.plans === null || row.plans.includes(plan);

@@ -2,7 +2,15 @@
 import type { Config } from "../config";
 import type { ModelTable } from "../models/table";
 
-export type LayerName = "min" | "hour" | "ip-min" | "model-min" | "model-hour" | "model-rpm" | "model-tpm";
+export type LayerName =
+  | "min"
+  | "hour"
+  | "ip-min"
+  | "model-min"
+  | "model-hour"
+  | "model-rpm"
+  | "model-tpm"
+  | "model-busy";
 
 /** One layer of the chat policy, e.g. "5 per 60 s per user": at most `limit` in any `windowSeconds`. */
 export interface Layer {
@@ -17,6 +25,12 @@ export interface Layer {
   fixedLimit?: number;
   /** Counts tokens (each message's reservation, settled to its real usage), not messages. */
   tokens?: boolean;
+  /**
+   * A breaker, not a log: its key holds the epoch ms until which the provider said it is full (set, with a
+   * PX of that wait, when it answered 429 / overloaded before a reply's first token). While it holds, the
+   * layer refuses with limit 0 and frees at that moment; else it counts nothing and is not reported.
+   */
+  breaker?: boolean;
 }
 
 /** A layer bound to the identifier it counts for one request. */
@@ -105,6 +119,12 @@ export function checksFor(layers: ChatLayers, caller: LimitedCaller): LayerCheck
             },
           ]
         : [];
+    // Every model has one: any provider may answer 429, whatever capacity is configured.
+    const busy: LayerCheck = {
+      layer: { name: "model-busy", scope: "model", windowSeconds: 0, breaker: true },
+      identifier: `model:${row.key}`,
+      model: row.key,
+    };
     const rpm = row.capacity.requestsPerMinute;
     const tpm = row.capacity.tokensPerMinute;
     return [
@@ -134,6 +154,7 @@ export function checksFor(layers: ChatLayers, caller: LimitedCaller): LayerCheck
             } satisfies LayerCheck,
           ]
         : []),
+      busy,
     ];
   });
   return [

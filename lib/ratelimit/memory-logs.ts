@@ -74,6 +74,16 @@ export class MemoryLogs {
     for (let i = 0; i < used; i++) this.add(key, "observed", i === 0 ? freesAt - windowMs : now, windowMs);
   }
 
+  /** Forgets one entry (a message that turned out to count nowhere). */
+  remove(key: string, entry: string): void {
+    const log = this.logs.get(key);
+    const i = log?.ids.indexOf(entry) ?? -1;
+    if (!log || i < 0) return;
+    log.at.splice(i, 1);
+    log.ids.splice(i, 1);
+    if (log.at.length === 0) this.logs.delete(key);
+  }
+
   delete(key: string): void {
     this.logs.delete(key);
   }

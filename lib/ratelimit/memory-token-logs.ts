@@ -48,6 +48,17 @@ export class MemoryTokenLogs {
     log.tokens[i] = tokens;
   }
 
+  /** Forgets one entry and its tokens (a message that turned out to count nowhere). */
+  remove(key: string, entry: string): void {
+    const log = this.logs.get(key);
+    const i = log?.ids.indexOf(entry) ?? -1;
+    if (!log || i < 0) return;
+    log.total -= log.tokens[i] as number;
+    log.at.splice(i, 1);
+    log.ids.splice(i, 1);
+    log.tokens.splice(i, 1);
+  }
+
   private live(key: string, now: number, windowMs: number): TokenLog | undefined {
     const log = this.logs.get(key);
     if (!log) return undefined;

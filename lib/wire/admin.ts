@@ -55,7 +55,7 @@ export interface AdminUnblock {
   unblocked: boolean;
 }
 
-export const REFUSAL_SCOPES = ["user", "ip", "concurrency", "credits", "blocked"] as const;
+export const REFUSAL_SCOPES = ["user", "ip", "model", "concurrency", "credits", "blocked"] as const;
 export type RefusalScope = (typeof REFUSAL_SCOPES)[number];
 
 /** One minute of GET /api/admin/stats. */
@@ -64,6 +64,18 @@ export interface AdminStatsMinute {
   minute: string;
   admitted: number;
   refused: Record<RefusalScope, number>;
+  /** Every configured model (CHAT_MODELS key): its share of the minute. */
+  models: Record<string, AdminModelTraffic>;
+}
+
+/** One model's traffic in a minute. */
+export interface AdminModelTraffic {
+  /** Messages the admission step let through to this model. */
+  admitted: number;
+  /** Messages for this model refused (any counted scope: its own limits, a full model, the person's limits). */
+  refused: number;
+  /** Admitted messages its provider answered 429 / overloaded before the first word (given back, "busy"). */
+  provider_busy: number;
 }
 
 /** GET /api/admin/stats?minutes=N: every minute of the range, oldest first, zeros where nothing happened. */

@@ -33,7 +33,9 @@ export type RateLimitLayerName =
   | "model-min"
   | "model-hour"
   | "model-rpm"
-  | "model-tpm";
+  | "model-tpm"
+  /** The provider itself answered 429 / overloaded: every instance waits out its retry hint. */
+  | "model-busy";
 
 /** A 429's body: everything the UI needs to say what happened and when it frees, in the person's words. */
 export interface RateLimitedBody {

@@ -5,7 +5,8 @@
 //
 // - fake.baseURL            "http://127.0.0.1:<port>/v1"; serves POST /v1/chat/completions and GET /v1/models.
 // - fake.requests           every request received: { method, path, body (parsed JSON), headers (lower-case) }.
-// - fake.set(partialOpts)   change reply / delay / status / dropAfterChunks / held for later requests.
+// - fake.set(partialOpts)   change reply / delay / status (+ errorHeaders) / dropAfterChunks / held for later
+//                           requests.
 // - fake.release(n)         with `held: true`, lets n more content chunks out (across all streams, in order);
 //                           a test paces a reply by what it has seen, never by the clock.
 // - fake.aborted()          how many streams the client disconnected from before the last chunk.
@@ -31,6 +32,8 @@ export interface FakeOpenAIOptions {
   chunkDelayMs?: number;
   /** Answer with this HTTP status and an OpenAI-style error body instead of a completion. */
   status?: number;
+  /** Extra headers of that error answer, e.g. `{ "retry-after": "7" }` with a 429. */
+  errorHeaders?: Record<string, string>;
   /** Destroy the connection after this many content chunks (simulates an upstream crash). */
   dropAfterChunks?: number;
   /** Each content chunk after the first waits for a `release()`; `set({ held: false })` lets the rest flow. */
@@ -112,8 +115,13 @@ export async function startFakeOpenAI(initial: FakeOpenAIOptions = {}): Promise<
     }
   };
 
-  const json = (res: ServerResponse, status: number, payload: unknown) => {
-    res.writeHead(status, { "content-type": "application/json" });
+  const json = (
+    res: ServerResponse,
+    status: number,
+    payload: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    res.writeHead(status, { ...headers, "content-type": "application/json" });
     res.end(JSON.stringify(payload));
   };
 
@@ -128,7 +136,8 @@ export async function startFakeOpenAI(initial: FakeOpenAIOptions = {}): Promise<
       return json(res, 404, { error: { message: `No route for ${req.method} ${path}`, type: "not_found" } });
     }
     if (opts.status !== undefined && opts.status >= 400) {
-      return json(res, opts.status, { error: { message: "Fake upstream failure", type: "server_error" } });
+      const error = { message: "Fake upstream failure", type: "server_error" };
+      return json(res, opts.status, { error }, opts.errorHeaders);
     }
     const text = typeof opts.reply === "function" ? opts.reply(body) : (opts.reply ?? "Hello from the fake.");
     const tokens = words(text);
