@@ -110,12 +110,13 @@ test("a model outside the plan (the plan changed since the list was read) is a c
 test("a model's own per-minute limit: the hint says so, and the next message waits in the limit bubble", async ({
   browser,
   appUrl,
-}) => {
+}, testInfo) => {
   const chat = await openChat(browser, appUrl, "198.51.100.104");
   await chat.chooseModel("strict");
   await expect(chat.limitHint).toHaveText("1 message left this minute with this model");
   await chat.sendAndWait("first to strict");
   await expect(chat.limitHint).toHaveText("No messages left this minute with this model");
+  await screenshotLooks(chat.page, testInfo, "model-hint", undefined, ["phone"]);
   await chat.send("second to strict");
   await expect(chat.notice).toHaveText(
     /^You're sending messages to this model a bit fast — please wait ~\d+s$/,
@@ -150,7 +151,19 @@ test("a full model: a second person sees the busy bubble, held, never the paywal
   await expect(second.announcer).toContainText(
     "The assistant is busy right now. Your message is held, not sent.",
   );
+  await expect(second.page.getByTestId("switch-model-hint")).toBeVisible();
   await screenshotLooks(second.page, testInfo, "busy-bubble", undefined, ["phone"]);
+  // Another model answers now: choosing it ends the busy wait, and the held message goes with it.
+  await second.chooseModel("fast");
+  await expect(second.countdown).toHaveCount(0);
+  await expect(second.announcer).toHaveText(
+    "You can send again. 1 message is still held: use Send now to send it.",
+  );
+  await second.sendNow.click();
+  await expect(second.held).toHaveCount(0);
+  await second.waitForReply();
+  await expect(second.userMessages).toHaveText(["is anyone there?"]);
+  await expect(second.lastReply).toContainText(answeredBy("Fast", "fast-1"));
   // The first person's other models still answer.
   await first.chooseModel("fast");
   await first.sendAndWait("fast still works");

@@ -120,6 +120,7 @@ export function ChatView({
             wait={chat.wait}
             lastRefusal={chat.lastRefusal}
             upgrade={upgrade}
+            canSwitchModel={choice.offered && (models?.models.filter((m) => m.available).length ?? 0) > 1}
             held={chat.held.length}
             mode={chat.mode}
             onToggleSendWhenReady={chat.toggleSendWhenReady}
@@ -156,7 +157,10 @@ export function ChatView({
             <ModelPicker
               models={models.models}
               value={choice.model}
-              onChange={choice.choose}
+              onChange={(key) => {
+                choice.choose(key);
+                if (key !== choice.model) chat.modelChanged();
+              }}
               upgrade={upgrade}
             />
           )

@@ -83,7 +83,7 @@ export function ModelPicker({ models, value, onChange, upgrade }: Props) {
         <span className="sr-only">Model: </span>
         <span className="model-picker-label">{current?.label ?? "Model"}</span>
         <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
-          <path d="M6 15l6-6 6 6" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+          <path d="M6 9l6 6 6-6" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
         </svg>
       </button>
       {open && (

@@ -17,10 +17,12 @@ import {
 } from "@/lib/chat-client/held-store";
 import { modelRefusalText } from "@/lib/chat-client/model-choice";
 import {
+  isModelWait,
   mayAutoSend,
   type Refusal,
   refusalAnnouncement,
   refusalFromBody,
+  waitOverAnnouncement,
 } from "@/lib/chat-client/refusal-text";
 import { createChatInstance } from "./chat-instance";
 import { useMessageCap } from "./message-cap";
@@ -288,6 +290,13 @@ export function useChatSession({
     lastRefusal,
     mode,
     removeHeld: queue.removeHeld,
+    /** Another model was chosen: a wait that was the old model's is over for the held messages. */
+    modelChanged: () => {
+      const { wait, held: heldNow } = savedNow.current;
+      if (!wait || !isModelWait(wait)) return;
+      update((s) => ({ ...s, wait: null }));
+      announce(waitOverAnnouncement(heldNow.length, mode === "armed"));
+    },
     toggleSendWhenReady: queue.toggleSendWhenReady,
     sendNow: queue.sendNow,
     canRewrite,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   autoSendPlan,
+  isModelWait,
   type Refusal,
   refusalAnnouncement,
   refusalFromBody,
@@ -201,6 +202,14 @@ describe("a model's refusals", () => {
     expect(refusalAnnouncement(busy, 1, now)).toBe(
       "The assistant is busy right now. Your message is held, not sent. You can send again in about 45 seconds.",
     );
+  });
+  it("belong to the model: another model ends the wait, the person's own limits do not", () => {
+    expect(isModelWait(refusalFromBody(busyBody, undefined, now))).toBe(true);
+    expect(isModelWait({ ...minute, layer: "model-min" })).toBe(true);
+    expect(isModelWait({ ...hour, layer: "model-hour" })).toBe(true);
+    expect(isModelWait(minute)).toBe(false);
+    expect(isModelWait(hour)).toBe(false);
+    expect(isModelWait({ ...minute, scope: "concurrency", layer: null })).toBe(false);
   });
   it("names the model in the person's own per-model limits", () => {
     const perModel: Refusal = { ...minute, layer: "model-min", limit: 1 };

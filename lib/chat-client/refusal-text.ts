@@ -92,6 +92,14 @@ export function refusalSentence(
   };
 }
 
+/**
+ * Whether the wait belongs to the model (its capacity, or the person's limits with it): choosing another model
+ * ends it for this conversation, and the held messages may go with the new one.
+ */
+export function isModelWait(refusal: Refusal): boolean {
+  return refusal.scope === "model" || refusal.layer === "model-min" || refusal.layer === "model-hour";
+}
+
 /** Waits longer than this are never sent unattended: the person confirms with Send now once the wait is over. */
 export const UNATTENDED_SEND_MAX_SECONDS = 5 * 60;
 
