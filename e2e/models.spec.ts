@@ -55,7 +55,7 @@ test("a model picked for a conversation answers, survives a reload, and a new ch
   await expect(chat.modelPicker).toHaveText("Model: Deep");
 });
 
-test("a pro-only model is shown locked for a guest, with 'Sign in to upgrade' leading to sign-in", async ({
+test("a pro-only model is locked: 'Sign in to upgrade' for a guest, 'Upgrade' once signed in on free", async ({
   browser,
   appUrl,
 }) => {
@@ -74,6 +74,20 @@ test("a pro-only model is shown locked for a guest, with 'Sign in to upgrade' le
   await chat.modelUnlock.click();
   await expect(chat.modelMenu).toBeHidden();
   await expect(chat.page.getByTestId("signin-name")).toBeFocused();
+
+  // Signed in on the free plan: still locked, and the way there is now the paywall's Upgrade (the checkout).
+  await chat.page.keyboard.type("Model Shopper");
+  await chat.page.keyboard.press("Enter");
+  await expect(chat.page.getByTestId("current-plan")).toHaveText("Free plan");
+  const { user } = (await (await chat.page.request.get("/api/session")).json()) as { user: { id: string } };
+  await chat.modelPicker.click();
+  await expect(chat.modelOption("smart")).toHaveAttribute("aria-disabled", "true");
+  await expect(chat.modelUnlock).toContainText("Upgrade");
+  await expect(chat.modelUnlock).not.toContainText("Sign in");
+  await expect(chat.modelUnlock).toHaveAttribute(
+    "href",
+    `https://billing.example/upgrade?client_reference_id=${user.id}`,
+  );
 });
 
 test("a model outside the plan (the plan changed since the list was read) is a clear notice; the text stays", async ({
