@@ -6,6 +6,8 @@ import type {
   ErrorBody,
   Health,
   Limits,
+  ModelInfo,
+  ModelList,
   PlanLimitsInfo,
   SessionInfo,
   SessionUser,
@@ -21,6 +23,8 @@ export type {
   ConversationSummary,
   Health,
   Limits,
+  ModelInfo,
+  ModelList,
   PlanLimitsInfo,
   SessionInfo,
   SessionUser,
@@ -96,8 +100,11 @@ export const api = {
   stopReply: (id: string) =>
     request<void>(`/api/conversations/${encodeURIComponent(id)}/stream`, { method: "DELETE" }),
   usage: () => request<Usage>("/api/usage"),
-  /** The caller's rate-limit layers, read without spending anything. */
-  limits: () => request<Limits>("/api/limits"),
+  /** The caller's rate-limit layers (with `model`'s own; default: the plan's first), read without spending. */
+  limits: (model?: string | null) =>
+    request<Limits>(model ? `/api/limits?model=${encodeURIComponent(model)}` : "/api/limits"),
+  /** Every chat model, whether this caller may use it, and its limits. */
+  models: () => request<ModelList>("/api/models"),
   session: () => request<SessionInfo>("/api/session"),
   health: () => request<Health>("/api/health"),
   devSignIn: (name: string) =>

@@ -10,6 +10,7 @@ import { ModelBadge } from "@/components/header/model-badge";
 import { UsageMeter } from "@/components/header/usage-meter";
 import { Sidebar } from "@/components/sidebar/sidebar";
 import { browserStorage, pruneSavedChats, readFreshChat, writeFreshChat } from "@/lib/chat-client/held-store";
+import { pruneModelChoices } from "@/lib/chat-client/model-choice";
 import { DEFAULT_MAX_MESSAGE_CHARS } from "@/lib/wire/limits";
 import { useAppData } from "./use-app-data";
 
@@ -27,7 +28,7 @@ function setUrlConversation(id: string | null) {
 }
 
 export function ChatApp() {
-  const { session, conversations, usage, health, limits, afterReply } = useAppData();
+  const { session, conversations, usage, health, limits, models, afterReply } = useAppData();
   const [current, setCurrent] = useState<Current | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
@@ -36,6 +37,7 @@ export function ChatApp() {
   useEffect(() => {
     const storage = browserStorage();
     pruneSavedChats(storage, Date.now());
+    pruneModelChoices(storage, Date.now());
     const c = new URLSearchParams(window.location.search).get("c");
     // A malformed id is opened too: it can't exist, and the view says so rather than silently starting afresh.
     if (c) setCurrent({ id: c, isNew: false });
@@ -113,6 +115,7 @@ export function ChatApp() {
     if (new URLSearchParams(window.location.search).get("c") !== id) setUrlConversation(id);
   }, []);
   const onSettled = afterReply;
+  const refreshModels = models.refresh;
 
   const onSessionChanged = useCallback(
     (change: "signed-in" | "signed-out") => {
@@ -120,6 +123,7 @@ export function ChatApp() {
       void refreshConversations();
       void usage.refresh();
       void limits.refresh();
+      void models.refresh();
       // Signing in keeps the open conversation (it moved to the account with the guest's others, see
       // lib/auth/adopt-guest.ts); after signing out it belongs to someone else, so start afresh.
       if (change === "signed-out") {
@@ -128,7 +132,7 @@ export function ChatApp() {
         newChat();
       }
     },
-    [session.refresh, refreshConversations, usage.refresh, limits.refresh, newChat],
+    [session.refresh, refreshConversations, usage.refresh, limits.refresh, models.refresh, newChat],
   );
 
   // "Sign in to upgrade" (a guest at the paywall): open the sidebar on phones and focus the first sign-in.
@@ -216,6 +220,8 @@ export function ChatApp() {
                   onStartNewWith={newChatWith}
                   firstMessage={current.firstMessage}
                   upgrade={upgrade}
+                  models={models.data}
+                  onModelsStale={refreshModels}
                 />
               ) : (
                 <ChatPlaceholder />

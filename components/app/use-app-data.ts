@@ -7,6 +7,7 @@ import {
   type ConversationSummary,
   type Health,
   type Limits,
+  type ModelList,
   type SessionInfo,
   type Usage,
 } from "@/components/api";
@@ -35,6 +36,7 @@ function useResource<T>(load: () => Promise<T>) {
 }
 
 const loadConversations = () => api.listConversations().then((r) => r.conversations);
+const loadLimits = () => api.limits();
 
 export function useAppData() {
   const session = useResource<SessionInfo>(api.session);
@@ -42,7 +44,9 @@ export function useAppData() {
   const usage = useResource<Usage>(api.usage);
   const health = useResource<Health>(api.health);
   /** The rate layers' use now, for the account panel (the chat's "2 left" hint reads its own). */
-  const limits = useResource<Limits>(api.limits);
+  const limits = useResource<Limits>(loadLimits);
+  /** The chat models and which this caller may use (by plan): read again when the plan may have changed. */
+  const models = useResource<ModelList>(api.models);
   const refreshConversations = conversations.refresh;
   const refreshUsage = usage.refresh;
   const refreshLimits = limits.refresh;
@@ -53,5 +57,5 @@ export function useAppData() {
     void refreshLimits();
   }, [refreshConversations, refreshUsage, refreshLimits]);
 
-  return { session, conversations, usage, health, limits, afterReply };
+  return { session, conversations, usage, health, limits, models, afterReply };
 }

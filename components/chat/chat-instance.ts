@@ -38,7 +38,8 @@ export interface ChatEvents {
   settled: (outcome: { ok: boolean; stopped: boolean }) => void;
 }
 
-export function createChatInstance(conversationId: string, events: ChatEvents) {
+/** `model`: the model the conversation uses now, read at each send (null: the server's default). */
+export function createChatInstance(conversationId: string, events: ChatEvents, model: () => string | null) {
   /** The message on its way, and the transcript before it, to put back if it is refused. */
   let flight: { item: HeldMessage; before: ChatMessage[] } | null = null;
   const land = () => {
@@ -50,7 +51,7 @@ export function createChatInstance(conversationId: string, events: ChatEvents) {
   const { transport, progress } = createChatTransport((answer) => {
     events.observe(answer);
     if (answer.ok && flight) events.admitted(flight.item);
-  });
+  }, model);
 
   /** The last reply stream this tab followed (never replayed to it again once finished). */
   let seen: string | undefined;

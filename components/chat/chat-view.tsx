@@ -2,17 +2,20 @@
 // by its parent.
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useCallback, useEffect, useRef } from "react";
+import type { ModelList } from "@/components/api";
 import { focusComposer } from "@/components/focus";
 import { BlockedNotice } from "./blocked-notice";
 import { ChatError } from "./chat-error";
 import { Composer } from "./composer";
 import { HeldMessages } from "./held-messages";
 import { MessageList } from "./message-list";
+import { ModelPicker } from "./model-picker";
 import { PaywallDialog, type UpgradeOptions } from "./paywall-dialog";
 import { RateLimitNotice } from "./rate-limit-notice";
 import { Suggestions } from "./suggestions";
 import { useChatSession } from "./use-chat-session";
+import { useModelChoice } from "./use-model-choice";
 
 type Props = {
   conversationId: string;
@@ -26,10 +29,37 @@ type Props = {
   /** A new chat opened to send this message at once. */
   firstMessage?: string;
   upgrade: UpgradeOptions;
+  /** The chat models (GET /api/models); null until loaded. */
+  models: ModelList | null;
+  /** Reads the models again (the plan may have changed). */
+  onModelsStale: () => void;
 };
 
-export function ChatView({ onStartNew, onStartNewWith, firstMessage, upgrade, ...props }: Props) {
-  const chat = useChatSession(props);
+export function ChatView({
+  onStartNew,
+  onStartNewWith,
+  firstMessage,
+  upgrade,
+  models,
+  onModelsStale,
+  onSend,
+  ...props
+}: Props) {
+  const choice = useModelChoice(props.conversationId, models);
+  const { remember } = choice;
+  const chat = useChatSession({
+    ...props,
+    onSend: useCallback(
+      (id: string) => {
+        remember();
+        onSend(id);
+      },
+      [remember, onSend],
+    ),
+    model: choice.model,
+    models,
+    onModelRefused: onModelsStale,
+  });
   const firstSent = useRef(false);
   const { send, loadState } = chat;
   useEffect(() => {
@@ -90,6 +120,7 @@ export function ChatView({ onStartNew, onStartNewWith, firstMessage, upgrade, ..
             wait={chat.wait}
             lastRefusal={chat.lastRefusal}
             upgrade={upgrade}
+            canSwitchModel={choice.offered && (models?.models.filter((m) => m.available).length ?? 0) > 1}
             held={chat.held.length}
             mode={chat.mode}
             onToggleSendWhenReady={chat.toggleSendWhenReady}
@@ -120,6 +151,20 @@ export function ChatView({ onStartNew, onStartNewWith, firstMessage, upgrade, ..
         disabled={chat.loadState !== "ready"}
         closedReason={chat.loadState === "missing" ? "Start a new chat to send a message" : undefined}
         hint={chat.wait ? null : chat.limitHint}
+        tools={
+          choice.offered &&
+          models && (
+            <ModelPicker
+              models={models.models}
+              value={choice.model}
+              onChange={(key) => {
+                choice.choose(key);
+                if (key !== choice.model) chat.modelChanged();
+              }}
+              upgrade={upgrade}
+            />
+          )
+        }
       />
       <PaywallDialog
         paywall={chat.paywall}

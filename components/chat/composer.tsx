@@ -1,6 +1,6 @@
 // Message composer: Enter sends, Shift+Enter adds a newline, 8,000-char limit with a counter near it, Stop while
 // busy, and the quiet "2 messages left this minute" hint under it.
-import { type FormEvent, type KeyboardEvent, useId } from "react";
+import { type FormEvent, type KeyboardEvent, type ReactNode, useId } from "react";
 import { useMessageCap } from "./message-cap";
 
 /** The counter shows from this far below the cap. */
@@ -18,9 +18,21 @@ type Props = {
   closedReason?: string;
   /** Few messages left in a rate-limit layer, e.g. "2 messages left this minute"; null when plenty remain. */
   hint?: string | null;
+  /** Controls under the box, before the hint (the model picker). */
+  tools?: ReactNode;
 };
 
-export function Composer({ value, onChange, onSend, onStop, busy, disabled, closedReason, hint }: Props) {
+export function Composer({
+  value,
+  onChange,
+  onSend,
+  onStop,
+  busy,
+  disabled,
+  closedReason,
+  hint,
+  tools,
+}: Props) {
   const MAX_MESSAGE_CHARS = useMessageCap();
   const COUNTER_FROM = MAX_MESSAGE_CHARS - COUNTER_MARGIN;
   const counterId = useId();
@@ -98,6 +110,7 @@ export function Composer({ value, onChange, onSend, onStop, busy, disabled, clos
         )}
       </div>
       <div className="composer-foot">
+        {tools}
         {hint ? (
           <span id={hintId} className="limit-hint" data-testid="limit-hint">
             {hint}

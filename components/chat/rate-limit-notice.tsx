@@ -1,7 +1,13 @@
 // The inline 429 bubble: which limit and when it frees (the digits tick here, outside every live region —
 // announcements are made once, elsewhere), and what happens to the held messages: Send when ready / Send now.
 import { planName } from "@/lib/chat-client/paywall-text";
-import { autoSendPlan, mayAutoSend, reason, refusalSentence } from "@/lib/chat-client/refusal-text";
+import {
+  autoSendPlan,
+  isModelWait,
+  mayAutoSend,
+  reason,
+  refusalSentence,
+} from "@/lib/chat-client/refusal-text";
 import { messagesCount } from "@/lib/chat-client/time-words";
 import type { UpgradeOptions } from "./paywall-dialog";
 import type { Refusal, SendMode } from "./use-chat-session";
@@ -14,6 +20,8 @@ type Props = {
   held: number;
   mode: SendMode;
   upgrade: UpgradeOptions;
+  /** Another model this caller may use is on offer (the picker): a model's wait need not be waited out. */
+  canSwitchModel: boolean;
   onToggleSendWhenReady: () => void;
   onSendNow: () => void;
 };
@@ -35,6 +43,7 @@ export function RateLimitNotice({
   held,
   mode,
   upgrade,
+  canSwitchModel,
   onToggleSendWhenReady,
   onSendNow,
 }: Props) {
@@ -77,6 +86,11 @@ export function RateLimitNotice({
                 : held === 1
                   ? "Your message is kept, not sent. Send when ready sends it as soon as the wait ends."
                   : `${messagesCount(held)} are kept, not sent. Send when ready sends them in order as soon as the wait ends.`}
+          </p>
+        )}
+        {wait && waiting && canSwitchModel && isModelWait(wait) && (
+          <p className="notice-detail" data-testid="switch-model-hint">
+            Another model may answer now: choose one under the message box.
           </p>
         )}
         {offer && (

@@ -46,7 +46,11 @@ class LiveChatTransport extends DefaultChatTransport<ChatMessage> {
  * The default transport would throw an APICallError whose message is the raw body text; throwing our own
  * error from `fetch` instead keeps status + parsed JSON body, and it reaches `onError` unchanged.
  */
-export function createChatTransport(onAnswer?: AnswerObserver): {
+export function createChatTransport(
+  onAnswer?: AnswerObserver,
+  /** The model the conversation uses now (null: the server's default for this caller), read at each send. */
+  model: () => string | null = () => null,
+): {
   transport: LiveChatTransport;
   progress: RequestProgress;
 } {
@@ -69,11 +73,16 @@ export function createChatTransport(onAnswer?: AnswerObserver): {
     // them), so the server refuses them (409) if another tab added a turn meanwhile.
     prepareSendMessagesRequest: ({ id, messages, body, trigger }) => {
       const last_message_id = body?.lastMessageId;
-      if (trigger === "regenerate-message") return { body: { id, intent: "regenerate", last_message_id } };
+      const chosen = model() ?? undefined;
+      if (trigger === "regenerate-message")
+        return { body: { id, intent: "regenerate", last_message_id, model: chosen } };
       const last = messages.at(-1);
       const message = last && { id: last.id, role: last.role, parts: last.parts };
       return {
-        body: body?.intent === "edit" ? { id, intent: "edit", message, last_message_id } : { id, message },
+        body:
+          body?.intent === "edit"
+            ? { id, intent: "edit", message, last_message_id, model: chosen }
+            : { id, message, model: chosen },
       };
     },
     prepareReconnectToStreamRequest: ({ id, body }) => {
@@ -84,17 +93,25 @@ export function createChatTransport(onAnswer?: AnswerObserver): {
   return { transport, progress };
 }
 
-export type FailureKind = "rate_limited" | "payment_required" | "blocked" | "rejected" | "retryable";
+export type FailureKind =
+  | "rate_limited"
+  | "payment_required"
+  | "blocked"
+  | "model_not_in_plan"
+  | "rejected"
+  | "retryable";
 
 /**
- * 429 → countdown bubble, 402 → paywall, 403 blocked → blocked notice, other 4xx → server message + text back
- * in the composer, rest → Retry.
+ * 429 → countdown bubble (a full model's "busy" too), 402 → paywall, 403 blocked → blocked notice, 403
+ * model_not_in_plan → its own notice, other 4xx → server message; for all 4xx the text goes back in the
+ * composer. The rest → Retry.
  */
 export function classifyChatError(error: unknown): FailureKind {
   if (error instanceof ApiHttpError) {
     if (error.status === 429) return "rate_limited";
     if (error.status === 402) return "payment_required";
     if (error.status === 403 && error.body.error === "blocked") return "blocked";
+    if (error.status === 403 && error.body.error === "model_not_in_plan") return "model_not_in_plan";
     if (error.status >= 400 && error.status < 500 && error.status !== 408) return "rejected";
   }
   return "retryable";

@@ -5,7 +5,7 @@
 import { useChat } from "@ai-sdk/react";
 import { generateId } from "ai";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiHttpError, api, type ChatMessage } from "@/components/api";
+import { ApiHttpError, api, type ChatMessage, type ModelList } from "@/components/api";
 import { focusComposer } from "@/components/focus";
 import {
   browserStorage,
@@ -15,11 +15,14 @@ import {
   writeFreshChat,
   writeSavedChat,
 } from "@/lib/chat-client/held-store";
+import { modelRefusalText } from "@/lib/chat-client/model-choice";
 import {
+  isModelWait,
   mayAutoSend,
   type Refusal,
   refusalAnnouncement,
   refusalFromBody,
+  waitOverAnnouncement,
 } from "@/lib/chat-client/refusal-text";
 import { createChatInstance } from "./chat-instance";
 import { useMessageCap } from "./message-cap";
@@ -47,10 +50,23 @@ type Options = {
   isNew: boolean;
   onSend: (conversationId: string) => void;
   onSettled: (result: { ok: boolean }) => void;
+  /** The model to send with (null: the server's default for this caller) and the list it comes from. */
+  model: string | null;
+  models: ModelList | null;
+  /** A message was refused for a model outside the caller's plan: the list (who may use what) is stale. */
+  onModelRefused: () => void;
 };
 
 /** One conversation's chat. Mount it once per conversation (key the view by id): the Chat is created once. */
-export function useChatSession({ conversationId, isNew, onSend, onSettled }: Options) {
+export function useChatSession({
+  conversationId,
+  isNew,
+  onSend,
+  onSettled,
+  model,
+  models,
+  onModelRefused,
+}: Options) {
   const { saved, update, current: savedNow } = useSavedChat(conversationId);
   const [mode, setMode] = useState<SendMode>("off");
   const [inFlightId, setInFlightId] = useState<string | null>(null);
@@ -62,84 +78,100 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
   const [incompleteIds, setIncompleteIds] = useState<ReadonlySet<string>>(() => new Set());
   const { announcement, announce } = useAnnouncer();
   const maxChars = useMessageCap();
-  const limits = useLimitHint();
-  const live = useRef({ onSettled, reload: () => {}, dropped: () => {} });
+  const limits = useLimitHint(model);
+  const live = useRef({ onSettled, reload: () => {}, dropped: () => {}, model, models, onModelRefused });
   useEffect(() => {
     live.current.onSettled = onSettled;
-  }, [onSettled]);
+    live.current.model = model;
+    live.current.models = models;
+    live.current.onModelRefused = onModelRefused;
+  }, [onSettled, model, models, onModelRefused]);
 
   const [{ chat: instance, send: sendOne, follow, sending }] = useState(() => {
     const unhold = (id: string) => update((s) => ({ ...s, held: s.held.filter((h) => h.id !== id) }));
     /** Puts text back in the composer without clobbering anything typed since. */
     const restoreDraft = (text: string) =>
       update((s) => ({ ...s, draft: s.draft.trim() ? `${text}\n\n${s.draft}` : text }));
-    return createChatInstance(conversationId, {
-      observe: limits.observe,
-      flying: setInFlightId,
-      // Admitted: no longer held, and whatever wait or block there was is over.
-      admitted: (item) => {
-        update((s) => ({ ...s, held: s.held.filter((h) => h.id !== item.id), wait: null }));
-        setBlocked(null);
-        setLastRefusal(null);
-      },
-      refused: (kind, error, item) => {
-        if (kind === "rate_limited") {
-          const body = error instanceof ApiHttpError ? error.body : null;
-          const retryAfter = error instanceof ApiHttpError ? error.retryAfterSeconds : undefined;
-          const refusal = refusalFromBody(body, retryAfter, Date.now());
-          update((s) => ({ ...s, wait: refusal }));
-          setLastRefusal(refusal);
-          // "Send when ready" stays armed through a new refusal, unless its wait is too long to send unattended;
-          // a plain send just waits, held.
-          setMode((m) => (m === "armed" && mayAutoSend(refusal) ? "armed" : "off"));
-          announce(refusalAnnouncement(refusal, savedNow.current.held.length, Date.now()));
-          return;
-        }
-        setMode("off");
-        if (kind === "payment_required") {
-          // A send's text goes back in the composer; an edit or a new answer stays held, with its intent.
-          const kept = !item || item.intent === "send" ? "composer" : "held";
-          if (item && kept === "composer") {
-            unhold(item.id);
-            restoreDraft(item.text);
+    return createChatInstance(
+      conversationId,
+      {
+        observe: limits.observe,
+        flying: setInFlightId,
+        // Admitted: no longer held, and whatever wait or block there was is over.
+        admitted: (item) => {
+          update((s) => ({ ...s, held: s.held.filter((h) => h.id !== item.id), wait: null }));
+          setBlocked(null);
+          setLastRefusal(null);
+        },
+        refused: (kind, error, item) => {
+          if (kind === "rate_limited") {
+            const body = error instanceof ApiHttpError ? error.body : null;
+            const retryAfter = error instanceof ApiHttpError ? error.retryAfterSeconds : undefined;
+            const refusal = refusalFromBody(body, retryAfter, Date.now());
+            update((s) => ({ ...s, wait: refusal }));
+            setLastRefusal(refusal);
+            // "Send when ready" stays armed through a new refusal, unless its wait is too long to send unattended;
+            // a plain send just waits, held.
+            setMode((m) => (m === "armed" && mayAutoSend(refusal) ? "armed" : "off"));
+            announce(refusalAnnouncement(refusal, savedNow.current.held.length, Date.now()));
+            return;
           }
-          setPaywall(paywallFromError(error, kept, item));
-          return;
-        }
-        if (item) unhold(item.id);
-        if (kind === "blocked") {
-          // An operator's block: its own notice; the text goes back in the composer, not held for later.
+          setMode("off");
+          if (kind === "payment_required") {
+            // A send's text goes back in the composer; an edit or a new answer stays held, with its intent.
+            const kept = !item || item.intent === "send" ? "composer" : "held";
+            if (item && kept === "composer") {
+              unhold(item.id);
+              restoreDraft(item.text);
+            }
+            setPaywall(paywallFromError(error, kept, item));
+            return;
+          }
+          if (item) unhold(item.id);
+          if (kind === "blocked") {
+            // An operator's block: its own notice; the text goes back in the composer, not held for later.
+            if (item?.text) restoreDraft(item.text);
+            setBlocked(blockedFromError(error));
+            return;
+          }
+          if (kind === "model_not_in_plan") {
+            // The plan changed under a chosen model (or it never had it): the text goes back in the composer,
+            // the notice says which plan has the model, and the picker learns what this caller may use now.
+            if (item?.text) restoreDraft(item.text);
+            const body = error instanceof ApiHttpError ? error.body : {};
+            setFailure({ message: modelRefusalText(body, live.current.models) });
+            live.current.onModelRefused();
+            return;
+          }
+          // 409 to a send: this very message was received already (another tab, or before a reload).
+          if (error instanceof ApiHttpError && error.status === 409 && item?.intent === "send") {
+            live.current.reload();
+            return;
+          }
+          // 409 to an edit or a new answer: another tab added a turn since this one loaded; show what is stored.
+          if (
+            error instanceof ApiHttpError &&
+            "reason" in error.body &&
+            error.body.reason === "conversation_changed"
+          )
+            live.current.reload();
           if (item?.text) restoreDraft(item.text);
-          setBlocked(blockedFromError(error));
-          return;
-        }
-        // 409 to a send: this very message was received already (another tab, or before a reload).
-        if (error instanceof ApiHttpError && error.status === 409 && item?.intent === "send") {
-          live.current.reload();
-          return;
-        }
-        // 409 to an edit or a new answer: another tab added a turn since this one loaded; show what is stored.
-        if (
-          error instanceof ApiHttpError &&
-          "reason" in error.body &&
-          error.body.reason === "conversation_changed"
-        )
-          live.current.reload();
-        if (item?.text) restoreDraft(item.text);
-        setFailure({ message: error.message });
+          setFailure({ message: error.message });
+        },
+        failed: (message, retry) => {
+          setMode("off");
+          setFailure({ message, retry });
+        },
+        incomplete: (id) => setIncompleteIds((ids) => new Set(ids).add(id)),
+        disconnected: () => live.current.dropped(),
+        settled: ({ ok, stopped }) => {
+          // Stop stops everything: the held messages left wait for the person again.
+          if (stopped) setMode("off");
+          live.current.onSettled({ ok });
+        },
       },
-      failed: (message, retry) => {
-        setMode("off");
-        setFailure({ message, retry });
-      },
-      incomplete: (id) => setIncompleteIds((ids) => new Set(ids).add(id)),
-      disconnected: () => live.current.dropped(),
-      settled: ({ ok, stopped }) => {
-        // Stop stops everything: the held messages left wait for the person again.
-        if (stopped) setMode("off");
-        live.current.onSettled({ ok });
-      },
-    });
+      () => live.current.model,
+    );
   });
   useEffect(() => () => void instance.stop(), [instance]);
 
@@ -258,6 +290,13 @@ export function useChatSession({ conversationId, isNew, onSend, onSettled }: Opt
     lastRefusal,
     mode,
     removeHeld: queue.removeHeld,
+    /** Another model was chosen: a wait that was the old model's is over for the held messages. */
+    modelChanged: () => {
+      const { wait, held: heldNow } = savedNow.current;
+      if (!wait || !isModelWait(wait)) return;
+      update((s) => ({ ...s, wait: null }));
+      announce(waitOverAnnouncement(heldNow.length, mode === "armed"));
+    },
     toggleSendWhenReady: queue.toggleSendWhenReady,
     sendNow: queue.sendNow,
     canRewrite,

@@ -59,8 +59,13 @@ export async function peekLimits(
   return state ?? (await local.peek(query));
 }
 
-export async function readLimits(caller: Caller, now = Date.now()): Promise<Limits> {
-  const { plan, layers } = await peekLimits(caller, now);
+/** The caller's layers, with `model`'s own (null: its plan's default model's), read without spending. */
+export async function readLimits(
+  caller: Caller,
+  model: string | null = null,
+  now = Date.now(),
+): Promise<Limits> {
+  const { plan, layers } = await peekLimits(caller, now, model);
   return { plan, layers: layers.map(toLimitLayer) };
 }
 

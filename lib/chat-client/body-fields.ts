@@ -1,8 +1,24 @@
 // Defensive reads of the server's answers in the browser: a rate-limit layer, a 429 scope, a finite number.
 import type { RateLimitLayerName, RateLimitScope } from "../wire/types";
 
-const LAYER_NAMES: readonly string[] = ["min", "hour", "ip-min"] satisfies RateLimitLayerName[];
-const SCOPES: readonly string[] = ["user", "ip", "concurrency"] satisfies RateLimitScope[];
+// Every name the server may send: a name missing here turns a model's refusal into a vague one (and its
+// RateLimit header into no hint at all). `satisfies Record` makes a new wire name fail to compile until added.
+const LAYER_NAMES: readonly string[] = Object.keys({
+  min: 1,
+  hour: 1,
+  "ip-min": 1,
+  "model-min": 1,
+  "model-hour": 1,
+  "model-rpm": 1,
+  "model-tpm": 1,
+  "model-busy": 1,
+} satisfies Record<RateLimitLayerName, 1>);
+const SCOPES: readonly string[] = Object.keys({
+  user: 1,
+  ip: 1,
+  concurrency: 1,
+  model: 1,
+} satisfies Record<RateLimitScope, 1>);
 
 export const isLayerName = (value: unknown): value is RateLimitLayerName =>
   typeof value === "string" && LAYER_NAMES.includes(value);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { memoryStorage } from "@/test/support/memory-storage";
 import {
   EMPTY_CHAT,
   forgetFreshChat,
@@ -11,21 +12,6 @@ import {
   writeFreshChat,
   writeSavedChat,
 } from "./held-store";
-
-/** An in-memory Storage with the DOM's semantics for the methods used. */
-function memoryStorage(): KeyValueStorage & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return {
-    map,
-    getItem: (key) => map.get(key) ?? null,
-    setItem: (key, value) => void map.set(key, String(value)),
-    removeItem: (key) => void map.delete(key),
-    key: (index) => [...map.keys()][index] ?? null,
-    get length() {
-      return map.size;
-    },
-  };
-}
 
 const now = 1_800_000_000_000;
 const saved: SavedChat = {

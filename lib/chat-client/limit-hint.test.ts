@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Limits } from "../wire/types";
 import {
+  forgetModelLayers,
   isCurrent,
   type LayerView,
   layersFromLimits,
@@ -145,5 +146,34 @@ describe("sliding layers", () => {
     ];
     const hour = observeAnswer(fresh, fields, true, now + 1_000).find((l) => l.name === "hour");
     expect(hour).toMatchObject({ remaining: 59, resetsAt: now + 1_000 + 3_600_000 });
+  });
+});
+
+describe("a model's layers", () => {
+  const modelLayer = (name: "model-min" | "model-hour" | "model-rpm" | "model-tpm", remaining: number) => ({
+    name,
+    scope: name === "model-rpm" || name === "model-tpm" ? ("model" as const) : ("user" as const),
+    limit: name === "model-tpm" ? 400_000 : 3,
+    remaining,
+    resets_at: "2026-11-30T14:00:50.000Z",
+    window_seconds: name === "model-hour" ? 3600 : 60,
+  });
+  it("hints at the chosen model's own limits, read from GET /api/limits?model=", () => {
+    const layers = layersFromLimits({ plan: "free", layers: [...limits.layers, modelLayer("model-min", 1)] });
+    expect(limitHint(layers, now)?.text).toBe("1 message left this minute with this model");
+    const hourly = layersFromLimits({ plan: "free", layers: [modelLayer("model-hour", 2)] });
+    expect(limitHint(hourly, now)?.text).toBe("2 messages left this hour with this model");
+  });
+  it("follows the model's layer named by a chat answer's RateLimit header", () => {
+    const fields = parseRateLimitHeaders('"model-min";r=0;t=30', '"model-min";q=1;w=60, "min";q=5;w=60');
+    expect(fields?.name).toBe("model-min");
+    const layers = observeAnswer(layersFromLimits(limits), fields as NonNullable<typeof fields>, true, now);
+    expect(limitHint(layers, now)?.text).toBe("No messages left this minute with this model");
+  });
+  it("never counts tokens as messages, and forgets the layers of a model no longer chosen", () => {
+    const layers = layersFromLimits({ plan: "free", layers: [modelLayer("model-tpm", 1)] });
+    expect(limitHint(layers, now)).toBeNull();
+    const mixed = layersFromLimits({ plan: "free", layers: [...limits.layers, modelLayer("model-min", 0)] });
+    expect(forgetModelLayers(mixed).map((layer) => layer.name)).toEqual(["min", "hour", "ip-min"]);
   });
 });

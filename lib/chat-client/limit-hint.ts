@@ -138,7 +138,8 @@ export interface LimitHint {
  */
 export function limitHint(layers: LayerView[], now: number): LimitHint | null {
   const tight = layers
-    .filter((layer) => isCurrent(layer, now))
+    // A tokens-per-minute layer counts tokens, not messages: "2 messages left" would be untrue of it.
+    .filter((layer) => layer.name !== "model-tpm" && isCurrent(layer, now))
     .filter((layer) => layer.limit > 0 && layer.remaining <= HINT_FROM_REMAINING)
     // Fewest left first; on a tie the one that frees later is the one that binds.
     .sort((a, b) => a.remaining - b.remaining || b.resetsAt - a.resetsAt)[0];
@@ -146,4 +147,9 @@ export function limitHint(layers: LayerView[], now: number): LimitHint | null {
   const left = tight.remaining === 0 ? "No messages" : messagesCount(tight.remaining);
   const until = tight.remaining >= tight.limit ? null : tight.resetsAt;
   return { text: `${left} left ${WINDOW_WORDS[tight.name]}`, layer: tight.name, until };
+}
+
+/** What we know without the model's layers: after another model is chosen, until the server says its own. */
+export function forgetModelLayers(layers: LayerView[]): LayerView[] {
+  return layers.filter((layer) => !layer.name.startsWith("model-"));
 }

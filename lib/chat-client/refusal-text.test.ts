@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   autoSendPlan,
+  isModelWait,
   type Refusal,
   refusalAnnouncement,
   refusalFromBody,
@@ -170,5 +171,52 @@ describe("announcements", () => {
       until: now + 1_380_000,
     };
     expect(autoSendPlan(1, hour, now, "en-GB")).toMatch(/^Your held message will be sent at \d\d:32\.$/);
+  });
+});
+
+describe("a model's refusals", () => {
+  const busyBody = {
+    error: "rate_limited",
+    retry_after_seconds: 45,
+    scope: "model",
+    layer: "model-rpm",
+    limit: 1,
+    window_seconds: 60,
+  };
+  it("reads a full model's 429 as the model's, not as a vague limit of the person's", () => {
+    expect(refusalFromBody(busyBody, undefined, now)).toEqual({
+      scope: "model",
+      layer: "model-rpm",
+      limit: 1,
+      windowSeconds: 60,
+      waitSeconds: 45,
+      until: now + 45_000,
+    });
+  });
+  it("says the assistant is busy, in seconds (a per-minute window), as the server words it", () => {
+    const busy = refusalFromBody(busyBody, undefined, now);
+    expect(text(busy)).toBe("The assistant is busy right now — please wait ~45s");
+    expect(text({ ...busy, layer: "model-tpm" }, now + 40_000)).toBe(
+      "The assistant is busy right now — please wait ~5s",
+    );
+    expect(refusalAnnouncement(busy, 1, now)).toBe(
+      "The assistant is busy right now. Your message is held, not sent. You can send again in about 45 seconds.",
+    );
+  });
+  it("belong to the model: another model ends the wait, the person's own limits do not", () => {
+    expect(isModelWait(refusalFromBody(busyBody, undefined, now))).toBe(true);
+    expect(isModelWait({ ...minute, layer: "model-min" })).toBe(true);
+    expect(isModelWait({ ...hour, layer: "model-hour" })).toBe(true);
+    expect(isModelWait(minute)).toBe(false);
+    expect(isModelWait(hour)).toBe(false);
+    expect(isModelWait({ ...minute, scope: "concurrency", layer: null })).toBe(false);
+  });
+  it("names the model in the person's own per-model limits", () => {
+    const perModel: Refusal = { ...minute, layer: "model-min", limit: 1 };
+    expect(text(perModel)).toBe("You're sending messages to this model a bit fast — please wait ~42s");
+    const perModelHour: Refusal = { ...hour, layer: "model-hour", limit: 30 };
+    expect(text(perModelHour)).toBe(
+      "You've reached this model's hourly limit of 30 messages — you can send again at 14:32 (in ~23 minutes)",
+    );
   });
 });

@@ -47,9 +47,15 @@ export function reason(refusal: Refusal): string {
     const replies = refusal.limit === 1 ? "a reply" : `${refusal.limit || "a few"} replies`;
     return `Wait for a reply to finish — you can have ${replies} in progress at once`;
   }
+  // The model's capacity for the whole app is full: nobody's fault, and no plan buys room in it.
+  if (refusal.scope === "model") return "The assistant is busy right now";
   switch (refusal.layer) {
     case "min":
       return "You're sending messages a bit fast";
+    case "model-min":
+      return "You're sending messages to this model a bit fast";
+    case "model-hour":
+      return `You've reached this model's hourly limit of ${messagesCount(refusal.limit)}`;
     case "hour":
       return `You've reached the hourly limit of ${messagesCount(refusal.limit)}`;
     case "ip-min":
@@ -86,6 +92,14 @@ export function refusalSentence(
   };
 }
 
+/**
+ * Whether the wait belongs to the model (its capacity, or the person's limits with it): choosing another model
+ * ends it for this conversation, and the held messages may go with the new one.
+ */
+export function isModelWait(refusal: Refusal): boolean {
+  return refusal.scope === "model" || refusal.layer === "model-min" || refusal.layer === "model-hour";
+}
+
 /** Waits longer than this are never sent unattended: the person confirms with Send now once the wait is over. */
 export const UNATTENDED_SEND_MAX_SECONDS = 5 * 60;
 
@@ -94,12 +108,20 @@ export function mayAutoSend(refusal: Refusal): boolean {
   return refusal.waitSeconds <= UNATTENDED_SEND_MAX_SECONDS;
 }
 
+const PER_MINUTE_LAYERS: readonly RateLimitLayerName[] = [
+  "min",
+  "ip-min",
+  "model-min",
+  "model-rpm",
+  "model-tpm",
+];
+
 /**
  * Said in seconds: waits under 90 s, and every per-minute refusal (the seed's sentence). Chosen from the whole
  * wait, so the sentence never changes form while the last 90 seconds tick by.
  */
 function isShortWait(refusal: Refusal): boolean {
-  const perMinute = refusal.layer === "min" || refusal.layer === "ip-min";
+  const perMinute = refusal.layer !== null && PER_MINUTE_LAYERS.includes(refusal.layer);
   return refusal.waitSeconds < SECONDS_UP_TO || (perMinute && refusal.windowSeconds <= SECONDS_UP_TO);
 }
 

@@ -1,12 +1,9 @@
 // The plan table: each plan's per-user limits (per minute, per hour, concurrent replies, daily tokens).
 import { z } from "zod";
 
-/** Signed-out callers. Never stored: a guest is `guest` by definition. */
-export const GUEST_PLAN = "guest";
-/** A signed-in user with no stored plan. */
-export const FREE_PLAN = "free";
-/** What a completed Stripe checkout grants. */
-export const PRO_PLAN = "pro";
+import { FREE_PLAN, GUEST_PLAN, PRO_PLAN } from "./names";
+
+export { FREE_PLAN, GUEST_PLAN, PRO_PLAN } from "./names";
 
 /** Every limit a plan sets. The per-IP layer is not here: it stays global (RATE_LIMIT_CHAT_IP_PER_MIN). */
 export interface PlanLimits {

@@ -59,6 +59,31 @@ export function defineModelsRouteSuite(backend: SuiteBackend): void {
       expect(list.models[1]?.limits).toMatchObject({ requests_per_minute: 3, per_minute: 0 });
     });
 
+    it("GET /api/limits?model= reads the chosen model's own layers (the composer's hint), 400 for an unknown one", async () => {
+      const caller = { bearer: await userToken(`limits-model-${newId()}`) };
+      const names = async (query: string) => {
+        const response = await limitsGet(requestFor(`/api/limits${query}`, caller));
+        return { status: response.status, body: await response.json() };
+      };
+      expect((await sendChat(caller, newId(), "hi", { model: "fast" })).status).toBe(200);
+      const fast = await names("?model=fast");
+      expect(fast.status).toBe(200);
+      expect(fast.body.layers).toContainEqual(
+        expect.objectContaining({ name: "model-min", limit: 2, remaining: 1 }),
+      );
+      // Bulk's capacity is app-wide tokens; fast's per-user layer is not among its layers.
+      const bulk = await names("?model=bulk");
+      expect(bulk.body.layers.map((layer: { name: string }) => layer.name)).toContain("model-tpm");
+      expect(bulk.body.layers.map((layer: { name: string }) => layer.name)).not.toContain("model-min");
+      // Without a model: the plan's default (fast), as before.
+      expect((await names("")).body.layers).toContainEqual(
+        expect.objectContaining({ name: "model-min", remaining: 1 }),
+      );
+      const unknown = await names("?model=gpt-9");
+      expect(unknown.status).toBe(400);
+      expect(unknown.body).toMatchObject({ error: "bad_request", models: ["fast", "smart", "bulk"] });
+    });
+
     it("an unknown model is 400 and a model outside the plan 403 model_not_in_plan; neither spends anything", async () => {
       const caller = { bearer: await userToken(`gate-${newId()}`) };
       const unknown = await sendChat(caller, newId(), "hi", { model: "gpt-9" });

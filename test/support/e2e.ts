@@ -205,6 +205,31 @@ export class ChatPage {
   get paywall() {
     return this.page.getByTestId("paywall");
   }
+  /** The inline error bubble (refusals other than 429/402, network failures). */
+  get chatError() {
+    return this.page.getByTestId("chat-error");
+  }
+
+  /** The model picker under the composer (its button shows the chosen model), its menu and their items. */
+  get modelPicker() {
+    return this.page.getByTestId("model-picker");
+  }
+  get modelMenu() {
+    return this.page.getByTestId("model-menu");
+  }
+  modelOption(key: string) {
+    return this.page.locator(`[data-testid="model-option"][data-model="${key}"]`);
+  }
+  /** The menu's way to a plan with the locked models ("Sign in to upgrade" / "Upgrade"). */
+  get modelUnlock() {
+    return this.page.getByTestId("model-unlock");
+  }
+  /** Chooses a model for this conversation with the pointer. */
+  async chooseModel(key: string): Promise<void> {
+    await this.modelPicker.click();
+    await this.modelOption(key).click();
+    await expect(this.modelMenu).toBeHidden();
+  }
 
   /** The seconds the per-minute bubble says to wait. */
   async noticeSeconds(): Promise<number> {
