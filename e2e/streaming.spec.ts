@@ -5,21 +5,16 @@
 // the test lets more words out, so no step depends on how fast a loaded machine runs (the offline model's clock-
 // paced replies ended under a slow test once). It answers what the offline demo model would, Markdown and all.
 import type { Page } from "@playwright/test";
-import { offlineReply } from "../lib/ai/offline-reply";
 import { startApp } from "../test/support/app-server";
 import { test as base, ChatPage, expect, screenshotLooks, VIEWPORTS } from "../test/support/e2e";
-import { type ChatCompletionBody, type FakeOpenAI, startFakeOpenAI } from "../test/support/fake-openai";
-
-const lastUserText = (body: ChatCompletionBody) =>
-  String([...(body.messages ?? [])].reverse().find((m) => m.role === "user")?.content ?? "");
+import { type FakeOpenAI, replyLikeOfflineModel, startFakeOpenAI } from "../test/support/fake-openai";
 
 const test = base.extend<{ model: FakeOpenAI }, { fake: FakeOpenAI }>({
   fake: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
     async ({}, use) => {
       const fake = await startFakeOpenAI({
-        reply: (body) =>
-          offlineReply([{ role: "user", content: [{ type: "text", text: lastUserText(body) }] }]),
+        reply: replyLikeOfflineModel,
       });
       await use(fake);
       await fake.close();

@@ -6,9 +6,8 @@
 // always lands mid-reply, however slow the machine (the offline model's clock-paced reply once ended before a
 // reload under load). It answers what the offline demo model would, Markdown and all.
 import type { BrowserContext } from "@playwright/test";
-import { offlineReply } from "../lib/ai/offline-reply";
 import { ChatPage, expect, openChat, test, withRedisBackedApps } from "../test/support/e2e";
-import { type ChatCompletionBody, type FakeOpenAI, startFakeOpenAI } from "../test/support/fake-openai";
+import { type FakeOpenAI, replyLikeOfflineModel, startFakeOpenAI } from "../test/support/fake-openai";
 
 /** Asks for the offline model's longest reply (every section, the table late in it). */
 const LONG_ASK = "Show me everything in a demo, please";
@@ -51,9 +50,6 @@ async function shownReply(chat: ChatPage): Promise<string> {
 
 const stopButton = (chat: ChatPage) => chat.page.getByTestId("stop-button");
 
-const lastUserText = (body: ChatCompletionBody) =>
-  String([...(body.messages ?? [])].reverse().find((m) => m.role === "user")?.content ?? "");
-
 /**
  * Holds the model, sends the long ask and waits until its reply is streaming (words in view, Stop offered). It
  * stays there, its first word out, until the test lets the rest go (`model.set({ held: false })`).
@@ -71,8 +67,7 @@ test.describe("replies that survive", () => {
   // Registered before the apps' beforeAll, which reads its URL.
   test.beforeAll(async () => {
     model = await startFakeOpenAI({
-      reply: (body) =>
-        offlineReply([{ role: "user", content: [{ type: "text", text: lastUserText(body) }] }]),
+      reply: replyLikeOfflineModel,
     });
   });
   const shared = withRedisBackedApps(2, () => ({

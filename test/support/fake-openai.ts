@@ -13,10 +13,12 @@
 // - fake.waitForAbort(ms)   resolves with the next not-yet-awaited disconnect { at: Date.now(), chunksSent },
 //                           rejects after ms; compare `at` with your own abort timestamp.
 // - fake.close()            stops the server and destroys open connections.
+// - replyLikeOfflineModel   a `reply` that answers what the offline demo model would (Markdown and all).
 // Only the Chat Completions protocol is spoken (not the Responses API): use `openai.chat(id)`.
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { offlineReply } from "../../lib/ai/offline-reply";
 
 export interface ChatCompletionBody {
   model?: string;
@@ -24,6 +26,12 @@ export interface ChatCompletionBody {
   stream_options?: { include_usage?: boolean };
   messages?: Array<{ role: string; content: unknown }>;
   [key: string]: unknown;
+}
+
+/** A `reply` answering the last user message the way the offline demo model does, so e2e text stays the same. */
+export function replyLikeOfflineModel(body: ChatCompletionBody): string {
+  const lastUser = [...(body.messages ?? [])].reverse().find((m) => m.role === "user");
+  return offlineReply([{ role: "user", content: [{ type: "text", text: String(lastUser?.content ?? "") }] }]);
 }
 
 export interface FakeOpenAIOptions {
