@@ -84,9 +84,10 @@ test("regenerate past the limit shows the 429 bubble, keeps everything, and goes
   await expect(chat.held).toHaveCount(0, { timeout: (WINDOW_SECONDS + 10) * 1000 });
   await chat.waitForReply();
   await expect(chat.assistantMessages).toHaveCount(4);
-  const after = await chat.storedMessages();
-  expect(after).toHaveLength(8);
-  expect(after[7]?.id).not.toBe(before[7]?.id);
+  // A send told to wait a last second goes again by itself (the button shows in between): read until stored.
+  await expect
+    .poll(async () => (await chat.storedMessages()).map((m) => m.id))
+    .toEqual([...before.slice(0, 7).map((m) => m.id), expect.not.stringMatching(`^${before[7]?.id}$`)]);
 });
 
 test("an edit refused by the limit is held like a send, survives a reload and replaces the turn when sent", async ({
@@ -110,14 +111,19 @@ test("an edit refused by the limit is held like a send, survives a reload and re
   await chat.waitForReply();
   await expect(chat.userMessages).toHaveText(["one", "two", "three", "four, said better"]);
   await expect(chat.assistantMessages).toHaveCount(4);
-  const stored = await chat.storedMessages();
-  expect(stored.filter((m) => m.role === "user").map((m) => m.text)).toEqual([
-    "one",
-    "two",
-    "three",
-    "four, said better",
-  ]);
-  expect(stored).toHaveLength(8);
+  // A send told to wait a last second goes again by itself (the button shows in between): read until stored.
+  await expect
+    .poll(async () => (await chat.storedMessages()).map((m) => (m.role === "user" ? m.text : m.role)))
+    .toEqual([
+      "one",
+      "assistant",
+      "two",
+      "assistant",
+      "three",
+      "assistant",
+      "four, said better",
+      "assistant",
+    ]);
 });
 
 test("on a 375 px touch phone the actions are 44 px targets and editing fits the screen", async ({

@@ -110,14 +110,14 @@ test("problem 2: held messages and the draft survive a reload; Send when ready s
   await chat.sendWhenReady.click();
   await expect(chat.sendWhenReady).toHaveText("Don't send automatically");
   await expect(chat.held).toHaveCount(0, { timeout: (WINDOW_SECONDS + 10) * 1000 });
+  // The second may meet the window's last moments (a 429 told to the second, sent again by itself): the send
+  // button shows in that gap, so the end is the fourth reply, and the store is read until it has the exchange.
+  await expect(chat.assistantMessages).toHaveCount(4, { timeout: 20_000 });
   await chat.waitForReply();
   await expect(chat.userMessages).toHaveText(["one", "two", "first held", "second held"]);
-  expect((await chat.storedMessages()).filter((m) => m.role === "user").map((m) => m.text)).toEqual([
-    "one",
-    "two",
-    "first held",
-    "second held",
-  ]);
+  await expect
+    .poll(async () => (await chat.storedMessages()).filter((m) => m.role === "user").map((m) => m.text))
+    .toEqual(["one", "two", "first held", "second held"]);
   // Sent messages are no longer kept; the draft is, until it is sent.
   expect(await savedEntry(chat)).toMatchObject({ draft: "a half-typed thought", held: [] });
   await page.reload();
