@@ -6,7 +6,7 @@
 // always lands mid-reply, however slow the machine (the offline model's clock-paced reply once ended before a
 // reload under load). It answers what the offline demo model would, Markdown and all.
 import type { BrowserContext } from "@playwright/test";
-import { ChatPage, expect, openChat, test, withRedisBackedApps } from "../test/support/e2e";
+import { ChatPage, expect, openChat, screenshotLooks, test, withRedisBackedApps } from "../test/support/e2e";
 import { type FakeOpenAI, replyLikeOfflineModel, startFakeOpenAI } from "../test/support/fake-openai";
 
 /** Asks for the offline model's longest reply (every section, the table late in it). */
@@ -83,7 +83,9 @@ test.describe("replies that survive", () => {
   });
   const app = (i: number) => shared.apps[i]?.url as string;
 
-  test("a reload mid-reply shows the same reply continue live and end whole, once", async ({ browser }) => {
+  test("a reload mid-reply shows the same reply continue live and end whole, once", async ({
+    browser,
+  }, testInfo) => {
     const chat = await openChat(browser, app(0), "203.0.113.61", CLIPBOARD);
     const id = await startLongReply(chat, model);
     await chat.page.reload();
@@ -91,6 +93,8 @@ test.describe("replies that survive", () => {
     await expect(chat.userMessages).toHaveCount(1);
     await expect(stopButton(chat)).toBeVisible();
     await expect(chat.lastReply).toContainText(/\w/);
+    // Held mid-reply: what a reloaded tab looks like on a desktop and a phone, light and dark.
+    await screenshotLooks(chat.page, testInfo, "resumed-mid-reply");
     model.set({ held: false });
     await chat.waitForReply();
     await expect(chat.assistantMessages).toHaveCount(1);
