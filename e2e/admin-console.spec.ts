@@ -1,21 +1,23 @@
-// The operator console in a real browser: the chart moves with traffic, a guest's address is blocked and freed.
+// The operator console in a real browser: the chart moves with traffic, a guest's address is blocked and freed;
+// with CHAT_MODELS, each model's traffic and capacity use.
 
 import type { Browser, Page, TestInfo } from "@playwright/test";
 import { deriveUserId } from "../lib/identity/user-id";
+import { type AppServer, startApp } from "../test/support/app-server";
 import { ChatPage, expect, postChat, test } from "../test/support/e2e";
 
 const OPERATOR = "Olga Ops";
 // The dev sign-in's user id is derived like every other (lib/identity/user-id.ts).
 const OPERATOR_KEY = `user:${deriveUserId("jwt", "hs256:", "dev-olga-ops")}`;
 
-test.use({
-  appEnv: {
-    AUTH_DEV_SIGNIN: "true",
-    ADMIN_USER_IDS: OPERATOR_KEY,
-    RATE_LIMIT_CHAT_PER_MIN: "3",
-    OFFLINE_MODEL_DELAY_MS: "0",
-  },
-});
+const CONSOLE_ENV = {
+  AUTH_DEV_SIGNIN: "true",
+  ADMIN_USER_IDS: OPERATOR_KEY,
+  RATE_LIMIT_CHAT_PER_MIN: "3",
+  OFFLINE_MODEL_DELAY_MS: "0",
+};
+
+test.use({ appEnv: CONSOLE_ENV });
 
 type ContextOptions = Parameters<Browser["newContext"]>[0];
 
@@ -209,8 +211,113 @@ for (const [name, options] of [
     await admin.getByTestId("lookup-key").fill("ip:198.51.100.160");
     await admin.getByTestId("lookup-button").click();
     await expect(admin.getByTestId("key-card")).toBeVisible();
+    // Without CHAT_MODELS the one model has no capacity: no per-model section, the console as it was.
+    await expect(admin.getByTestId("models-panel")).toHaveCount(0);
     const width = await admin.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(options?.viewport?.width ?? 0);
     await snapshot(admin, testInfo, `admin-${name}`);
   });
 }
+
+const VIEWS: [string, ContextOptions][] = [
+  ["desktop-light", { viewport: { width: 1280, height: 900 }, colorScheme: "light" }],
+  ["desktop-dark", { viewport: { width: 1280, height: 900 }, colorScheme: "dark" }],
+  [
+    "phone-light",
+    { viewport: { width: 375, height: 812 }, colorScheme: "light", isMobile: true, hasTouch: true },
+  ],
+  [
+    "phone-dark",
+    { viewport: { width: 375, height: 812 }, colorScheme: "dark", isMobile: true, hasTouch: true },
+  ],
+];
+
+test.describe("with two models that have a capacity", () => {
+  // Its own server: the file's app has no CHAT_MODELS (and a worker-scoped appEnv can't change in a describe).
+  let app: AppServer;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    app = await startApp({
+      ...CONSOLE_ENV,
+      // The person's own limits stay far away: only the models' capacity refuses here.
+      RATE_LIMIT_CHAT_PER_MIN: "20",
+      CHAT_MODELS: JSON.stringify({
+        fast: {
+          label: "Fast",
+          model: "fast-1",
+          capacity: { requestsPerMinute: 10, tokensPerMinute: 40_000 },
+        },
+        deep: { label: "Deep", model: "deep-1", capacity: { requestsPerMinute: 2 } },
+      }),
+    });
+  });
+  test.afterAll(() => app?.stop());
+
+  test("the console shows each model's messages and how full its capacity is, on desktop and phone, light and dark", async ({
+    browser,
+  }, testInfo) => {
+    const appUrl = app.url;
+    const admin = await browserAt(browser, appUrl, "198.51.100.171", OPERATOR);
+    await admin.goto(`${appUrl}/admin`);
+    const panel = admin.getByTestId("models-panel");
+    await expect(panel.getByRole("heading", { name: "Models" })).toBeVisible();
+    const fast = admin.getByTestId("model-fast");
+    const deep = admin.getByTestId("model-deep");
+    await expect(fast).toContainText("Fast");
+    await expect(fast.getByTestId("capacity-model-rpm")).toHaveText("Requests this minute: 0 of 10");
+    await expect(fast.getByTestId("capacity-model-tpm")).toHaveText("Tokens this minute: 0 of 40,000");
+    await expect(deep.getByTestId("capacity-model-rpm")).toHaveText("Requests this minute: 0 of 2");
+    await expect(deep.getByTestId("capacity-model-tpm")).toHaveCount(0);
+
+    // Three messages to fast; three to deep, whose capacity takes two (the third is "busy", 429).
+    const statuses: Record<string, number[]> = { fast: [], deep: [] };
+    for (const model of ["fast", "fast", "fast", "deep", "deep", "deep"]) {
+      const response = await postChat(appUrl, "198.51.100.170", { text: `to ${model}`, model });
+      await response.arrayBuffer();
+      statuses[model]?.push(response.status);
+    }
+    expect(statuses).toEqual({ fast: [200, 200, 200], deep: [200, 200, 429] });
+
+    // The console refreshes by itself: each model's totals and meters follow.
+    await expect(fast.getByTestId("model-admitted")).toHaveText("3", { timeout: 15_000 });
+    await expect(fast.getByTestId("model-refused")).toHaveText("0");
+    await expect(fast.getByTestId("model-provider-busy")).toHaveText("0");
+    await expect(deep.getByTestId("model-admitted")).toHaveText("2");
+    await expect(deep.getByTestId("model-refused")).toHaveText("1");
+    await expect(deep.getByTestId("model-traffic")).toHaveText(
+      "2 admitted · 1 refused · 0 refused by its provider",
+    );
+    await expect(fast.getByTestId("capacity-model-rpm")).toHaveText("Requests this minute: 3 of 10");
+    await expect(fast.getByTestId("capacity-model-tpm")).toHaveText(
+      /^Tokens this minute: [1-9][\d,]* of 40,000$/,
+    );
+    await expect(deep.getByTestId("capacity-model-rpm")).toHaveText("Requests this minute: 2 of 2");
+
+    // Each meter is named for a screen reader, and says its figures and when room comes back.
+    const requests = admin.getByRole("meter", { name: "Fast: requests this minute" });
+    await expect(requests).toHaveAttribute("aria-valuenow", "3");
+    await expect(requests).toHaveAttribute("aria-valuemax", "10");
+    await expect(requests).toHaveAttribute("aria-valuetext", /^3 of 10, next frees at \d{1,2}:\d\d:\d\d/);
+    const deepRequests = admin.getByRole("meter", { name: "Deep: requests this minute" });
+    await expect(deepRequests).toHaveAttribute("aria-valuenow", "2");
+    await expect(deepRequests).toHaveAttribute("data-level", "high");
+    const tokens = admin.getByRole("meter", { name: "Fast: tokens this minute" });
+    expect(Number(await tokens.getAttribute("aria-valuenow"))).toBeGreaterThan(0);
+
+    for (const [name, options] of VIEWS) {
+      const view = await browserAt(browser, appUrl, "198.51.100.172", OPERATOR, options);
+      await view.goto(`${appUrl}/admin`);
+      await expect(view.getByTestId("model-deep").getByTestId("capacity-model-rpm")).toHaveText(
+        "Requests this minute: 2 of 2",
+      );
+      const width = await view.evaluate(() => document.documentElement.scrollWidth);
+      expect(width).toBeLessThanOrEqual(options?.viewport?.width ?? 0);
+      await view.getByTestId("models-panel").scrollIntoViewIfNeeded();
+      const path = testInfo.outputPath(`models-${name}.png`);
+      await view.getByTestId("models-panel").screenshot({ path });
+      await testInfo.attach(`models-${name}`, { path, contentType: "image/png" });
+      await snapshot(view, testInfo, `admin-models-${name}`);
+      await view.context().close();
+    }
+  });
+});

@@ -1,8 +1,9 @@
-// Traffic of the last hour: totals in words, the chart (loaded lazily), and the same numbers as a table.
+// Traffic of the last hour: totals in words, the chart (loaded lazily), the same numbers as a table, and per model.
 "use client";
 
 import { lazy, Suspense } from "react";
 import { type AdminStats, REFUSAL_SCOPES } from "@/lib/wire/admin";
+import { ModelsPanel } from "./models-panel";
 import { SCOPE_WORDS, toPoints, totalsOf } from "./traffic-points";
 
 // Recharts is ~100 kB gzip: it loads in its own chunk once the console is open, never with the chat.
@@ -66,6 +67,7 @@ export function TrafficPanel({ stats }: Props) {
           </div>
         )}
       </details>
+      <ModelsPanel stats={stats} />
     </>
   );
 }

@@ -1,5 +1,11 @@
-// The stats' minutes as the chart and the summary read them: labels, admitted, refused in all and by scope.
-import { type AdminStatsMinute, REFUSAL_SCOPES, type RefusalScope } from "@/lib/wire/admin";
+// The stats' minutes as the chart and the summaries read them: labels, admitted, refused by scope and by model.
+import {
+  type AdminModelTraffic,
+  type AdminStatsMinute,
+  type AdminStatsModel,
+  REFUSAL_SCOPES,
+  type RefusalScope,
+} from "@/lib/wire/admin";
 import { clockTime } from "./format";
 
 export interface MinutePoint {
@@ -42,3 +48,29 @@ export function totalsOf(minutes: AdminStatsMinute[]) {
   const refused = REFUSAL_SCOPES.reduce((sum, scope) => sum + byScope[scope], 0);
   return { admitted, refused, byScope };
 }
+
+/** One model's traffic summed over the range. */
+export type ModelTotals = AdminModelTraffic;
+
+/** Each model's admitted, refused and provider-busy messages over the range, by key. */
+export function modelTotalsOf(minutes: AdminStatsMinute[]): Record<string, ModelTotals> {
+  const totals: Record<string, ModelTotals> = {};
+  for (const minute of minutes) {
+    for (const [key, traffic] of Object.entries(minute.models)) {
+      const sum = totals[key] ?? { admitted: 0, refused: 0, provider_busy: 0 };
+      totals[key] = {
+        admitted: sum.admitted + traffic.admitted,
+        refused: sum.refused + traffic.refused,
+        provider_busy: sum.provider_busy + traffic.provider_busy,
+      };
+    }
+  }
+  return totals;
+}
+
+/**
+ * Whether per-model figures say anything the totals don't: with several models, or a capacity to fill. The
+ * one model of an app without CHAT_MODELS (no capacity) would only repeat the totals, so the console stays as it was.
+ */
+export const showsModels = (models: AdminStatsModel[]): boolean =>
+  models.length > 1 || models.some((model) => model.capacity.length > 0);

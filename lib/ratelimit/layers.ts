@@ -1,6 +1,6 @@
 // The chat endpoint's sliding-log layers, and which identifiers one request counts against.
 import type { Config } from "../config";
-import type { ModelTable } from "../models/table";
+import type { ModelRow, ModelTable } from "../models/table";
 
 export type LayerName =
   | "min"
@@ -125,35 +125,10 @@ export function checksFor(layers: ChatLayers, caller: LimitedCaller): LayerCheck
       identifier: `model:${row.key}`,
       model: row.key,
     };
-    const rpm = row.capacity.requestsPerMinute;
-    const tpm = row.capacity.tokensPerMinute;
     return [
       ...own("model-min", minute, row.perMinute),
       ...own("model-hour", hour, row.perHour),
-      ...(rpm > 0
-        ? [
-            {
-              layer: { name: "model-rpm", scope: "model", windowSeconds: minute, fixedLimit: rpm },
-              identifier: `model:${row.key}`,
-              model: row.key,
-            } satisfies LayerCheck,
-          ]
-        : []),
-      ...(tpm > 0
-        ? [
-            {
-              layer: {
-                name: "model-tpm",
-                scope: "model",
-                windowSeconds: minute,
-                fixedLimit: tpm,
-                tokens: true,
-              },
-              identifier: `model:${row.key}`,
-              model: row.key,
-            } satisfies LayerCheck,
-          ]
-        : []),
+      ...capacityChecks(layers, row),
       busy,
     ];
   });
@@ -162,6 +137,34 @@ export function checksFor(layers: ChatLayers, caller: LimitedCaller): LayerCheck
     { layer: layers.userHour, identifier: caller.limitKey },
     { layer: layers.ipMinute, identifier: ipBucket(caller) },
     ...modelChecks,
+  ];
+}
+
+/**
+ * A model's app-wide capacity (its provider quota, CHAT_MODELS `capacity`): requests and tokens per minute,
+ * each counted for `model:<key>` whoever sends; a limit of 0 is left out. Admission and the console read these.
+ */
+export function capacityChecks(layers: ChatLayers, row: ModelRow): LayerCheck[] {
+  const { minuteWindowSeconds: windowSeconds } = windowsOf(layers);
+  const check = (name: "model-rpm" | "model-tpm", limit: number): LayerCheck[] =>
+    limit > 0
+      ? [
+          {
+            layer: {
+              name,
+              scope: "model",
+              windowSeconds,
+              fixedLimit: limit,
+              ...(name === "model-tpm" ? { tokens: true } : {}),
+            },
+            identifier: `model:${row.key}`,
+            model: row.key,
+          },
+        ]
+      : [];
+  return [
+    ...check("model-rpm", row.capacity.requestsPerMinute),
+    ...check("model-tpm", row.capacity.tokensPerMinute),
   ];
 }
 

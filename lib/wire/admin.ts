@@ -1,6 +1,6 @@
 // The operator console's JSON (/api/admin/*), shared by the route handlers and the /admin page. snake_case.
 import type { AuditEntry } from "../admin/types";
-import type { LimitLayer } from "./types";
+import type { LimitLayer, RateLimitLayerName } from "./types";
 
 /** The audit log's name for changes made with ADMIN_TOKEN (as a bearer, or its /admin cookie). */
 export const ADMIN_TOKEN_ACTOR = "admin-token";
@@ -78,11 +78,33 @@ export interface AdminModelTraffic {
   provider_busy: number;
 }
 
+/** One of a model's app-wide capacity layers (CHAT_MODELS `capacity`) as it stands now, read without spending. */
+export interface AdminCapacityUse {
+  /** model-rpm counts requests, model-tpm tokens (each reply's reservation, settled to what it used). */
+  layer: Extract<RateLimitLayerName, "model-rpm" | "model-tpm">;
+  limit: number;
+  /** Taken in the sliding window now, by every caller together; never above `limit`. */
+  used: number;
+  /** ISO 8601: when the oldest counted entry leaves the window (the moment of reading when nothing counts). */
+  resets_at: string;
+  window_seconds: number;
+}
+
+/** A model of the table (CHAT_MODELS order) as the console names it, with its capacity use now. */
+export interface AdminStatsModel {
+  key: string;
+  label: string;
+  /** Its rpm and tpm layers, those configured (empty: no capacity, e.g. the one model without CHAT_MODELS). */
+  capacity: AdminCapacityUse[];
+}
+
 /** GET /api/admin/stats?minutes=N: every minute of the range, oldest first, zeros where nothing happened. */
 export interface AdminStats {
   minutes: AdminStatsMinute[];
   /** The keys refused most over the range, most first. */
   top_refused: { key: string; count: number }[];
+  /** Every model, in the configured order: the keys of each minute's `models`. */
+  models: AdminStatsModel[];
 }
 
 /** `{ at, actor, action, key, detail }`: stored as the wire shows it (lib/admin/types.ts). */

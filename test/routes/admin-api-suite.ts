@@ -200,7 +200,7 @@ export function defineAdminApiSuite(backend: SuiteBackend): void {
       for (let i = 0; i < 12; i++) statuses.push((await sendChat(caller)).status);
       expect(statuses).toEqual([...Array(7).fill(200), ...Array(5).fill(429)]);
       // The later refusals were answered from this instance's cache: their counts arrive within ~1 s.
-      let stats: AdminStats = { minutes: [], top_refused: [] };
+      let stats: AdminStats = { minutes: [], top_refused: [], models: [] };
       await vi.waitFor(
         async () => {
           stats = await adminJson<AdminStats>("GET", "/api/admin/stats?minutes=5");
@@ -224,6 +224,8 @@ export function defineAdminApiSuite(backend: SuiteBackend): void {
         expect(earlier).toMatchObject({ admitted: 0, refused: { user: 0, ip: 0, blocked: 0 } });
       }
       expect(stats.top_refused).toEqual([{ key: userKeyOf("counted"), count: 5 }]);
+      // Without CHAT_MODELS: the one model, with no capacity to show.
+      expect(stats.models).toEqual([{ key: "default", label: expect.any(String), capacity: [] }]);
       const hour = await adminJson<AdminStats>("GET", "/api/admin/stats");
       expect(hour.minutes).toHaveLength(60);
     });

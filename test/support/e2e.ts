@@ -32,6 +32,8 @@ export { expect } from "@playwright/test";
 export interface ChatRequestOptions {
   text?: string;
   conversationId?: string;
+  /** A CHAT_MODELS key; absent: the plan's default model. */
+  model?: string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -46,7 +48,7 @@ export function postChat(
   return fetch(`${url}/api/chat/message`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-forwarded-for": ip, ...options.headers },
-    body: chatBody(options.conversationId ?? newId(), options.text ?? "hello"),
+    body: chatBody(options.conversationId ?? newId(), options.text ?? "hello", { model: options.model }),
     signal: options.signal,
   });
 }
