@@ -21,6 +21,7 @@ export function ModelsPanel({ stats }: { stats: AdminStats }) {
   return (
     <section className="models" aria-labelledby="models-title" data-testid="models-panel">
       <h3 id="models-title">Models</h3>
+      <p className="muted small">Messages over the chart's period; each quota as used right now.</p>
       <ul className="model-list">
         {stats.models.map((model) => (
           <ModelCard key={model.key} model={model} traffic={totals[model.key] ?? NO_TRAFFIC} />
