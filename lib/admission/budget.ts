@@ -24,6 +24,15 @@ export function estimatePromptTokens(historyBytes: number, messageBytes: number)
   return Math.ceil((historyBytes + messageBytes + SYSTEM_PROMPT_BYTES) / PROMPT_BYTES_PER_TOKEN);
 }
 
+/**
+ * The daily-credit tokens a message reserves: its prompt's estimate plus the reply's token cap, at the model's
+ * tokenCost. The memory store's admission and GET /api/limits' `message_cost_tokens` use it; the Redis admission
+ * script (./redis-scripts.ts) does the same sum in Lua.
+ */
+export function reservationTokens(promptTokens: number, replyTokens: number, tokenCost: number): number {
+  return Math.ceil((promptTokens + replyTokens) * tokenCost);
+}
+
 /** The reply's token cap given what is left of the budget, or null when the reply would be too short (402). */
 export function replyAllowance(left: number, promptTokens: number, maxOutputTokens: number): number | null {
   const allowance = Math.min(maxOutputTokens, left - promptTokens);

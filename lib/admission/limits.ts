@@ -5,6 +5,7 @@ import { checksFor, type LayerCheck, type LayerState } from "../ratelimit/layers
 import { degradeOnFailure } from "../resilience/degrade";
 import { services } from "../services";
 import type { LimitLayer, Limits } from "../wire/types";
+import { readMessageCost } from "./message-cost";
 import type { LimitsQuery, LimitsState } from "./types";
 
 /** The layers a caller counts against: its limit key's, and its address's bucket (anonymous or verified). */
@@ -59,14 +60,21 @@ export async function peekLimits(
   return state ?? (await local.peek(query));
 }
 
-/** The caller's layers, with `model`'s own (null: its plan's default model's), read without spending. */
+/**
+ * The caller's layers, with `model`'s own (null: its plan's default model's), read without spending; with
+ * `conversation`, what a message there costs of the day's credits (./message-cost.ts).
+ */
 export async function readLimits(
   caller: Caller,
   model: string | null = null,
+  conversation?: { owner: string | null; id: string },
   now = Date.now(),
 ): Promise<Limits> {
-  const { plan, layers } = await peekLimits(caller, now, model);
-  return { plan, layers: layers.map(toLimitLayer) };
+  const state = await peekLimits(caller, now, model);
+  const limits: Limits = { plan: state.plan, layers: state.layers.map(toLimitLayer) };
+  if (!conversation) return limits;
+  const cost = await readMessageCost(state, conversation.owner, conversation.id);
+  return cost === null ? limits : { ...limits, message_cost_tokens: cost };
 }
 
 export function toLimitLayer(state: LayerState): LimitLayer {

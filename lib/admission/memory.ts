@@ -12,6 +12,7 @@ import {
   HISTORY_LIMIT,
   LEASE_MS,
   replyAllowance,
+  reservationTokens,
   utcDay,
 } from "./budget";
 import type { CachedRefusal } from "./cached-refusals";
@@ -210,7 +211,7 @@ export class MemoryAdmissionBackend implements AdmissionBackend {
         });
       } else
         Object.assign(grant, {
-          reserved: Math.ceil((prompt + allowance) * cost),
+          reserved: reservationTokens(prompt, allowance, cost),
           maxOutputTokens: allowance,
         });
     }

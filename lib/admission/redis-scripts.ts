@@ -205,6 +205,7 @@ if budget > 0 then
     local freshFits = math.min(spec.maxOutput, left - fresh) >= spec.minReply
     refusals[#refusals + 1] = { "credits", usedTokens, held, budget, prompt - fresh, freshFits and 1 or 0 }
   else
+    -- budget.ts reservationTokens: what GET /api/limits reports as a message's cost.
     reserved, maxOutput = math.ceil((prompt + allowance) * cost), allowance
   end
 end

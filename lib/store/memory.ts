@@ -129,6 +129,11 @@ export class MemoryChatStore implements ChatStore {
     return { id, title: entry.title, updated_at: entry.updatedAt, messages: structuredClone(entry.messages) };
   }
 
+  async historyBytes(owner: string, id: string, limit: number): Promise<number | null> {
+    const entry = this.owned(owner, id);
+    return entry ? this.history(owner, id, limit).bytes : null;
+  }
+
   async listConversations(owner: string, limit: number): Promise<ConversationSummary[]> {
     const mine: ConversationSummary[] = [];
     for (const id of [...(this.idsByOwner.get(owner) ?? [])]) {

@@ -43,6 +43,14 @@ end
 return moved`;
 const MOVE_BATCH = 100;
 
+// The stored size of a conversation's newest ARGV[2] messages, counted as the admission script counts it (the
+// raw JSON's bytes); false unless ARGV[1] owns it. KEYS: conv-owner:<id>, msgs:<owner>:<id>.
+const HISTORY_BYTES_SCRIPT = `
+if redis.call("GET", KEYS[1]) ~= ARGV[1] then return false end
+local bytes = 0
+for _, item in ipairs(redis.call("LRANGE", KEYS[2], -tonumber(ARGV[2]), -1)) do bytes = bytes + #item end
+return bytes`;
+
 interface Meta {
   title?: string;
   updatedAt?: number | string;
@@ -52,10 +60,12 @@ export class RedisChatStore implements ChatStore {
   readonly kind = "redis" as const;
   private readonly renameScript;
   private readonly moveScript;
+  private readonly historyBytesScript;
 
   constructor(private readonly redis: Redis) {
     this.renameScript = redis.createScript<number | string | null>(RENAME_SCRIPT);
     this.moveScript = redis.createScript<number>(MOVE_CONVERSATIONS);
+    this.historyBytesScript = redis.createScript<number | null>(HISTORY_BYTES_SCRIPT);
   }
 
   async getConversation(owner: string, id: string): Promise<Conversation | null> {
@@ -65,6 +75,14 @@ export class RedisChatStore implements ChatStore {
     ]);
     if (!meta) return null;
     return { id, ...summaryFields(meta), messages };
+  }
+
+  async historyBytes(owner: string, id: string, limit: number): Promise<number | null> {
+    const bytes = await this.historyBytesScript.exec(
+      [keys.owner(id), keys.messages(owner, id)],
+      [owner, String(limit)],
+    );
+    return bytes === null ? null : Number(bytes);
   }
 
   async listConversations(owner: string, limit: number): Promise<ConversationSummary[]> {

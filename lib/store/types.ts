@@ -13,6 +13,11 @@ export interface ChatStore {
   /** The owner's conversations that have at least one message, newest first. */
   listConversations(owner: string, limit: number): Promise<ConversationSummary[]>;
   deleteConversation(owner: string, id: string): Promise<boolean>;
+  /**
+   * UTF-8 bytes of the newest `limit` stored messages (as JSON): what the admission's prompt estimate counts for
+   * this conversation's history. Null when the owner has no conversation with this id.
+   */
+  historyBytes(owner: string, id: string, limit: number): Promise<number | null>;
   /** Sets the title of one of the owner's existing conversations (order unchanged); null when there is none. */
   renameConversation(owner: string, id: string, title: string): Promise<ConversationSummary | null>;
   /**

@@ -169,6 +169,12 @@ export interface Limits {
   /** The plan whose limits apply. */
   plan: string;
   layers: LimitLayer[];
+  /**
+   * With `?conversation=<id>` and daily credits on: what a message there reserves of them — the stored history's
+   * prompt estimate plus the reply's cap, at the model's tokenCost (the admission's sum; the message's own words
+   * add a little). A conversation the caller has no history in costs what a new chat costs.
+   */
+  message_cost_tokens?: number;
 }
 
 /** One model a caller may choose (GET /api/models); 0 means that limit is off. */
