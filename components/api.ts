@@ -100,9 +100,16 @@ export const api = {
   stopReply: (id: string) =>
     request<void>(`/api/conversations/${encodeURIComponent(id)}/stream`, { method: "DELETE" }),
   usage: () => request<Usage>("/api/usage"),
-  /** The caller's rate-limit layers (with `model`'s own; default: the plan's first), read without spending. */
-  limits: (model?: string | null) =>
-    request<Limits>(model ? `/api/limits?model=${encodeURIComponent(model)}` : "/api/limits"),
+  /**
+   * The caller's rate-limit layers (with `model`'s own; default: the plan's first), read without spending; with
+   * `conversation`, also what a message there costs of the day's credits.
+   */
+  limits: (model?: string | null, conversation?: string | null) => {
+    const query = new URLSearchParams();
+    if (model) query.set("model", model);
+    if (conversation) query.set("conversation", conversation);
+    return request<Limits>(query.size > 0 ? `/api/limits?${query}` : "/api/limits");
+  },
   /** Every chat model, whether this caller may use it, and its limits. */
   models: () => request<ModelList>("/api/models"),
   session: () => request<SessionInfo>("/api/session"),

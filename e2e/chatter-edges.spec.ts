@@ -1,7 +1,7 @@
 // Issue 24, the chatter's rough edges: a stale tab can't replace a turn it never saw, the operator's reason is
 // shown, "too many replies at once" has its own words, the meter is named, the hourly bubble offers the plan
 // that allows more and never sends unattended after a long wait, the tab names the conversation.
-import { ChatPage, expect, openChat, test, VIEWPORTS } from "../test/support/e2e";
+import { ChatPage, expect, openChat, screenshotLooks, test, VIEWPORTS } from "../test/support/e2e";
 
 const ADMIN_TOKEN = "edges-admin-token-0123456789abcdefghijklmnop";
 
@@ -132,6 +132,47 @@ test("the meter is named in words and for screen readers; the account panel show
   await expect(page.getByTestId("model-label")).toHaveText(/Demo/);
   const width = (await title.boundingBox())?.width ?? 0;
   expect(width).toBeGreaterThanOrEqual(120);
+});
+
+test("the account panel says what a message in the open chat costs: more as its history grows, least in a new chat", async ({
+  browser,
+  appUrl,
+}, testInfo) => {
+  const chat = await openChat(browser, appUrl, "198.51.100.209");
+  const { page } = chat;
+  const cost = page.getByTestId("message-cost");
+  const tokens = async () => Number(((await cost.textContent()) ?? "").replace(/\D/g, ""));
+  await expect(cost).toHaveText(/^reserves ~[\d,]+ tokens$/);
+  const newChat = await tokens();
+  // The reply's cap (4,096 by default) plus the system prompt's estimate.
+  expect(newChat).toBeGreaterThan(4096);
+
+  let previous = newChat;
+  for (const text of ["what is a sliding window?", "and a token bucket?", "which one is fairer?"]) {
+    await chat.sendAndWait(text);
+    await expect.poll(tokens).toBeGreaterThan(previous);
+    previous = await tokens();
+  }
+  // The panel's figure is the server's: GET /api/limits for this conversation says the same.
+  const limits = await page.evaluate(
+    async (id) => (await fetch(`/api/limits?conversation=${id}`)).json(),
+    chat.conversationId(),
+  );
+  expect(limits.message_cost_tokens).toBe(previous);
+  await expect(page.locator(".plan-limit", { has: cost }).locator("dt")).toHaveText("A message here");
+
+  await screenshotLooks(page, testInfo, "message-cost", async (p) => {
+    if (p.viewportSize()?.width === VIEWPORTS.phone.width) {
+      if ((await p.locator("#sidebar").getAttribute("data-open")) === null)
+        await p.getByRole("button", { name: "Open conversations menu" }).click();
+      await cost.scrollIntoViewIfNeeded();
+    }
+  });
+  await page.keyboard.press("Escape");
+
+  // A new chat sends no history: back to the least a message costs.
+  await page.locator("#sidebar [data-testid='new-chat']").click();
+  await expect.poll(tokens).toBe(newChat);
 });
 
 test("the hourly bubble offers the plan that allows more, and a long wait never sends by itself", async ({

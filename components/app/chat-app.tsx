@@ -28,8 +28,13 @@ function setUrlConversation(id: string | null) {
 }
 
 export function ChatApp() {
-  const { session, conversations, usage, health, limits, models, afterReply } = useAppData();
   const [current, setCurrent] = useState<Current | null>(null);
+  /** The open conversation's model (its view reports it; null: the plan's default). */
+  const [chatModel, setChatModel] = useState<string | null>(null);
+  const { session, conversations, usage, health, limits, models, afterReply } = useAppData({
+    conversationId: current?.id ?? null,
+    model: chatModel,
+  });
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
 
@@ -222,6 +227,7 @@ export function ChatApp() {
                   upgrade={upgrade}
                   models={models.data}
                   onModelsStale={refreshModels}
+                  onModelChange={setChatModel}
                 />
               ) : (
                 <ChatPlaceholder />

@@ -36,14 +36,19 @@ function useResource<T>(load: () => Promise<T>) {
 }
 
 const loadConversations = () => api.listConversations().then((r) => r.conversations);
-const loadLimits = () => api.limits();
 
-export function useAppData() {
+/** `open`: the conversation on screen and its model, whose layers and message cost the account panel shows. */
+export function useAppData(open: { conversationId: string | null; model: string | null }) {
+  const { conversationId, model } = open;
+  const loadLimits = useCallback(() => api.limits(model, conversationId), [model, conversationId]);
   const session = useResource<SessionInfo>(api.session);
   const conversations = useResource<ConversationSummary[]>(loadConversations);
   const usage = useResource<Usage>(api.usage);
   const health = useResource<Health>(api.health);
-  /** The rate layers' use now, for the account panel (the chat's "2 left" hint reads its own). */
+  /**
+   * The rate layers' use now and what a message in the open conversation costs, for the account panel (the
+   * chat's "2 left" hint reads its own); read again when another conversation or model is open.
+   */
   const limits = useResource<Limits>(loadLimits);
   /** The chat models and which this caller may use (by plan): read again when the plan may have changed. */
   const models = useResource<ModelList>(api.models);

@@ -33,6 +33,8 @@ type Props = {
   models: ModelList | null;
   /** Reads the models again (the plan may have changed). */
   onModelsStale: () => void;
+  /** The model this conversation is sent with now (null: the plan's default), for the account panel. */
+  onModelChange: (model: string | null) => void;
 };
 
 export function ChatView({
@@ -42,11 +44,13 @@ export function ChatView({
   upgrade,
   models,
   onModelsStale,
+  onModelChange,
   onSend,
   ...props
 }: Props) {
   const choice = useModelChoice(props.conversationId, models);
   const { remember } = choice;
+  useEffect(() => onModelChange(choice.model), [choice.model, onModelChange]);
   const chat = useChatSession({
     ...props,
     onSend: useCallback(

@@ -65,6 +65,19 @@ export function PlanSummary({ limits, upgradeUrl, layers, usage }: Props) {
               </dd>
             </div>
           )}
+          {layers?.message_cost_tokens !== undefined && (
+            // What the server sets aside for a message in the open conversation (GET /api/limits): its history
+            // is sent with each one, so a long chat needs more free credits than a new one.
+            <div
+              className="plan-limit"
+              title="Set aside from today's credits for each message in this chat: its history (sent with every message) plus the longest reply. What the reply doesn't use is given back."
+            >
+              <dt>A message here</dt>
+              <dd data-testid="message-cost">
+                reserves ~{layers.message_cost_tokens.toLocaleString()} tokens
+              </dd>
+            </div>
+          )}
         </dl>
       )}
       {upgradeUrl && (
