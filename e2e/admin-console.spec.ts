@@ -189,7 +189,7 @@ test("anyone else is told what the page is, not shown an error", async ({ browse
   expect((await api.json()).error).toBe("forbidden");
 });
 
-for (const [name, options] of [
+const VIEWS: [string, ContextOptions][] = [
   ["desktop-light", { viewport: { width: 1280, height: 900 }, colorScheme: "light" }],
   ["desktop-dark", { viewport: { width: 1280, height: 900 }, colorScheme: "dark" }],
   [
@@ -200,7 +200,9 @@ for (const [name, options] of [
     "phone-dark",
     { viewport: { width: 375, height: 812 }, colorScheme: "dark", isMobile: true, hasTouch: true },
   ],
-] as [string, ContextOptions][]) {
+];
+
+for (const [name, options] of VIEWS) {
   test(`the console fits and reads well: ${name}`, async ({ browser, appUrl }, testInfo) => {
     // Some traffic to draw, and a block to list.
     for (let i = 0; i < 4; i++)
@@ -218,19 +220,6 @@ for (const [name, options] of [
     await snapshot(admin, testInfo, `admin-${name}`);
   });
 }
-
-const VIEWS: [string, ContextOptions][] = [
-  ["desktop-light", { viewport: { width: 1280, height: 900 }, colorScheme: "light" }],
-  ["desktop-dark", { viewport: { width: 1280, height: 900 }, colorScheme: "dark" }],
-  [
-    "phone-light",
-    { viewport: { width: 375, height: 812 }, colorScheme: "light", isMobile: true, hasTouch: true },
-  ],
-  [
-    "phone-dark",
-    { viewport: { width: 375, height: 812 }, colorScheme: "dark", isMobile: true, hasTouch: true },
-  ],
-];
 
 test.describe("with two models that have a capacity", () => {
   // Its own server: the file's app has no CHAT_MODELS (and a worker-scoped appEnv can't change in a describe).

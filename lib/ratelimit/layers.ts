@@ -1,16 +1,10 @@
 // The chat endpoint's sliding-log layers, and which identifiers one request counts against.
 import type { Config } from "../config";
 import type { ModelRow, ModelTable } from "../models/table";
+import type { RateLimitLayerName } from "../wire/types";
 
-export type LayerName =
-  | "min"
-  | "hour"
-  | "ip-min"
-  | "model-min"
-  | "model-hour"
-  | "model-rpm"
-  | "model-tpm"
-  | "model-busy";
+/** The wire's layer names (one list): a new layer is added there and every reader of it must handle it. */
+export type LayerName = RateLimitLayerName;
 
 /** One layer of the chat policy, e.g. "5 per 60 s per user": at most `limit` in any `windowSeconds`. */
 export interface Layer {
