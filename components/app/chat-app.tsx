@@ -1,7 +1,8 @@
 // The whole client app: sidebar + header + the current conversation, with the selection mirrored in ?c=<id>.
 "use client";
 
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import dynamic from "next/dynamic";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiHttpError, api, newConversationId } from "@/components/api";
 import { ChatPlaceholder } from "@/components/chat/chat-placeholder";
 import { MessageCapContext } from "@/components/chat/message-cap";
@@ -18,7 +19,13 @@ type Current = { id: string; isNew: boolean; firstMessage?: string };
 
 // The chat engine (AI SDK + markdown, ~90 kB gzip) loads in its own chunk right after hydration, which keeps
 // the first-load JS of `/` inside its budget; the shell (sidebar, header, history list) doesn't wait for it.
-const ChatView = lazy(() => import("@/components/chat/chat-view").then((m) => ({ default: m.ChatView })));
+// Browser only (`ssr: false`): the server never renders a conversation (which one is open is read from the URL
+// after hydration), so `next dev` doesn't compile the engine a second time for server rendering before it
+// answers the first page (docs/benchmarks.md, "next dev: the first page").
+const ChatView = dynamic(() => import("@/components/chat/chat-view").then((m) => m.ChatView), {
+  ssr: false,
+  loading: () => <ChatPlaceholder />,
+});
 
 function setUrlConversation(id: string | null) {
   const url = new URL(window.location.href);
@@ -213,26 +220,24 @@ export function ChatApp() {
         </header>
         <main className="main" id="main">
           <MessageCapContext value={sessionInfo?.max_message_chars ?? DEFAULT_MAX_MESSAGE_CHARS}>
-            <Suspense fallback={<ChatPlaceholder />}>
-              {current ? (
-                <ChatView
-                  key={current.id}
-                  conversationId={current.id}
-                  isNew={current.isNew}
-                  onSend={onSend}
-                  onSettled={onSettled}
-                  onStartNew={newChat}
-                  onStartNewWith={newChatWith}
-                  firstMessage={current.firstMessage}
-                  upgrade={upgrade}
-                  models={models.data}
-                  onModelsStale={refreshModels}
-                  onModelChange={setChatModel}
-                />
-              ) : (
-                <ChatPlaceholder />
-              )}
-            </Suspense>
+            {current ? (
+              <ChatView
+                key={current.id}
+                conversationId={current.id}
+                isNew={current.isNew}
+                onSend={onSend}
+                onSettled={onSettled}
+                onStartNew={newChat}
+                onStartNewWith={newChatWith}
+                firstMessage={current.firstMessage}
+                upgrade={upgrade}
+                models={models.data}
+                onModelsStale={refreshModels}
+                onModelChange={setChatModel}
+              />
+            ) : (
+              <ChatPlaceholder />
+            )}
           </MessageCapContext>
         </main>
       </div>

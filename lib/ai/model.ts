@@ -3,21 +3,15 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { createGateway } from "ai";
-import type { Config } from "@/lib/config";
-import type { Health } from "@/lib/wire/types";
-import { OFFLINE_MODEL_ID, OfflineChatModel } from "./offline-model";
+import { type AiConfig, type ChatModelChoice, chooseChatModel } from "./model-label";
+import { OfflineChatModel } from "./offline-model";
 
-export type AiConfig = Config["ai"];
-export type ChatProvider = Health["provider"];
+export type { AiConfig, ChatProvider } from "./model-label";
+export { DEFAULT_MODEL_IDS } from "./model-label";
 
-export interface ChatModelInfo {
+export interface ChatModelInfo extends ChatModelChoice {
   /** A provider model; assignable to `LanguageModel` wherever `ai` functions take one. */
   model: LanguageModelV4;
-  /** The model id as configured (AI_MODEL or the provider's default). */
-  id: string;
-  provider: ChatProvider;
-  /** Human label for UI, health checks and logs; never contains keys or hostnames. */
-  label: string;
 }
 
 export interface SelectOptions {
@@ -29,55 +23,39 @@ export interface SelectOptions {
 
 const OPENAI_API_URL = "https://api.openai.com/v1";
 
-export const DEFAULT_MODEL_IDS = {
-  gateway: "openai/gpt-5-mini",
-  openai: "gpt-5-mini",
-  // Ollama's usual small default; vLLM / llama.cpp users set AI_MODEL to whatever they serve.
-  "openai-compatible": "llama3.2",
-} as const;
-
-/** Pure selection (no caching, no process.env): AI_GATEWAY_API_KEY > OPENAI_BASE_URL > OPENAI_API_KEY > offline. */
+/** Pure selection (no caching, no process.env): the provider and id chooseChatModel picks, built. */
 export function selectChatModel(ai: AiConfig, options: SelectOptions = {}): ChatModelInfo {
-  const { fetch } = options;
-  if (ai.gatewayApiKey) {
-    const id = ai.model ?? DEFAULT_MODEL_IDS.gateway;
-    const gateway = createGateway({ apiKey: ai.gatewayApiKey, fetch });
-    return { model: gateway(id), id, provider: "gateway", label: `${id} via AI Gateway` };
+  const { fetch, answeredBy } = options;
+  const choice = chooseChatModel(ai);
+  switch (choice.provider) {
+    case "gateway":
+      return { ...choice, model: createGateway({ apiKey: ai.gatewayApiKey, fetch })(choice.id) };
+    case "openai-compatible": {
+      const compatible = createOpenAICompatible({
+        name: "openai-compatible",
+        baseURL: (ai.openaiBaseUrl ?? "").replace(/\/+$/, ""),
+        apiKey: ai.openaiApiKey,
+        includeUsage: true,
+        fetch,
+      });
+      return { ...choice, model: compatible.chatModel(choice.id) };
+    }
+    case "openai": {
+      // Chat Completions, not the default Responses API: we resend our own stored history every turn,
+      // so the stateless API fits, and it is the same wire protocol as the OpenAI-compatible path.
+      // baseURL is explicit because createOpenAI would otherwise read process.env.OPENAI_BASE_URL itself.
+      const openai = createOpenAI({ apiKey: ai.openaiApiKey, baseURL: OPENAI_API_URL, fetch });
+      return { ...choice, model: openai.chat(choice.id) };
+    }
+    default:
+      return {
+        ...choice,
+        model: new OfflineChatModel({
+          delayMs: ai.offlineDelayMs,
+          answeredAs: answeredBy && `${answeredBy.label} (${answeredBy.model})`,
+        }),
+      };
   }
-  if (ai.openaiBaseUrl) {
-    const id = ai.model ?? DEFAULT_MODEL_IDS["openai-compatible"];
-    const compatible = createOpenAICompatible({
-      name: "openai-compatible",
-      baseURL: ai.openaiBaseUrl.replace(/\/+$/, ""),
-      apiKey: ai.openaiApiKey,
-      includeUsage: true,
-      fetch,
-    });
-    return {
-      model: compatible.chatModel(id),
-      id,
-      provider: "openai-compatible",
-      label: `${id} via OpenAI-compatible API`,
-    };
-  }
-  if (ai.openaiApiKey) {
-    const id = ai.model ?? DEFAULT_MODEL_IDS.openai;
-    // Chat Completions, not the default Responses API: we resend our own stored history every turn,
-    // so the stateless API fits, and it is the same wire protocol as the OpenAI-compatible path.
-    // baseURL is explicit because createOpenAI would otherwise read process.env.OPENAI_BASE_URL itself.
-    const openai = createOpenAI({ apiKey: ai.openaiApiKey, baseURL: OPENAI_API_URL, fetch });
-    return { model: openai.chat(id), id, provider: "openai", label: `${id} via OpenAI` };
-  }
-  const { answeredBy } = options;
-  return {
-    model: new OfflineChatModel({
-      delayMs: ai.offlineDelayMs,
-      answeredAs: answeredBy && `${answeredBy.label} (${answeredBy.model})`,
-    }),
-    id: OFFLINE_MODEL_ID,
-    provider: "offline",
-    label: "Offline demo model",
-  };
 }
 
 /** The model for conversation titles: the chat model itself, or null offline (use the heuristic title). */
