@@ -245,6 +245,9 @@ test.describe("with two models that have a capacity", () => {
   test("the console shows each model's messages and how full its capacity is, on desktop and phone, light and dark", async ({
     browser,
   }, testInfo) => {
+    // Six messages, then four more browser contexts for the looks: ~50 s on a busy 2-core machine, where one
+    // minute failed it once with nothing wrong (three Playwright workers beside each other).
+    test.setTimeout(120_000);
     const appUrl = app.url;
     const admin = await browserAt(browser, appUrl, "198.51.100.171", OPERATOR);
     await admin.goto(`${appUrl}/admin`);

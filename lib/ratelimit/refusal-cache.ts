@@ -19,11 +19,14 @@ interface Entry extends CachedRefusal {
  * long an operator's reset or a plan upgrade made on another instance can be overruled by an old refusal
  * here (the store itself changes at once), at the cost of one store call per identity per `maxAgeMs`.
  */
+/** How long an instance trusts a cached refusal before asking the store again. */
+export const REFUSAL_CACHE_MAX_AGE_MS = 1_000;
+
 export class RefusalCache {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
-    private readonly maxAgeMs = 1_000,
+    private readonly maxAgeMs = REFUSAL_CACHE_MAX_AGE_MS,
     private readonly maxEntries = 50_000,
   ) {}
 
