@@ -1,7 +1,7 @@
 // Failures other than limits: a model stream cut mid-reply (real upstream), network down, 5xx — never the paywall.
 
 import { type AppServer, startApp } from "../test/support/app-server";
-import { expect, test } from "../test/support/e2e";
+import { ChatPage, expect, test } from "../test/support/e2e";
 import { type FakeOpenAI, startFakeOpenAI } from "../test/support/fake-openai";
 
 test.describe("against a model that drops the connection mid-reply", () => {
@@ -81,4 +81,51 @@ test("network down and a 503 show a retryable inline error, never the paywall, a
   await expect(page.getByTestId("chat-error")).toHaveCount(0, { timeout: 20_000 });
   await expect(page.getByTestId("message-user")).toHaveText(["are you there?"]);
   await expect(page.getByTestId("message-assistant")).toHaveCount(1);
+});
+
+test("opening a conversation rides out a 503 and a dropped connection by itself; one that keeps failing says so, and Try again loads it", async ({
+  page,
+}) => {
+  const chat = new ChatPage(page);
+  await page.goto("/");
+  await chat.sendAndWait("keep this one");
+  const id = chat.conversationId();
+  const conversation = `**/api/conversations/${id}`;
+  const unavailable = {
+    status: 503,
+    contentType: "application/json",
+    headers: { "Retry-After": "5" },
+    body: JSON.stringify({ error: "unavailable", message: "Conversations are temporarily unavailable." }),
+  };
+
+  // A blip: one 503, then one dropped connection, then the store answers. Nobody presses anything.
+  let attempts = 0;
+  await page.route(conversation, (route) => {
+    attempts += 1;
+    if (attempts === 1) return route.fulfill(unavailable);
+    if (attempts === 2) return route.abort("connectionreset");
+    return route.continue();
+  });
+  await page.reload();
+  await expect(chat.assistantMessages).toHaveCount(1);
+  await expect(chat.userMessages).toHaveText(["keep this one"]);
+  await expect(page.getByTestId("load-error")).toHaveCount(0);
+  expect(attempts).toBe(3);
+
+  // An outage: every try fails, so after its retries the page says so; Try again then loads it.
+  await page.unroute(conversation);
+  attempts = 0;
+  await page.route(conversation, (route) => {
+    attempts += 1;
+    return route.fulfill(unavailable);
+  });
+  await page.reload();
+  await expect(page.getByTestId("load-error")).toContainText("Couldn't load this conversation.", {
+    timeout: 15_000,
+  });
+  expect(attempts).toBe(4); // the first try and three retries, never more
+  await page.unroute(conversation);
+  await page.getByTestId("load-error").getByRole("button", { name: "Try again" }).click();
+  await expect(chat.userMessages).toHaveText(["keep this one"]);
+  await expect(chat.assistantMessages).toHaveCount(1);
 });
