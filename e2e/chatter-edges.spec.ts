@@ -1,22 +1,25 @@
 // Issue 24, the chatter's rough edges: a stale tab can't replace a turn it never saw, the operator's reason is
 // shown, "too many replies at once" has its own words, the meter is named, the hourly bubble offers the plan
 // that allows more and never sends unattended after a long wait, the tab names the conversation.
+import { type AppServer, startApp } from "../test/support/app-server";
 import { ChatPage, expect, openChat, screenshotLooks, test, VIEWPORTS } from "../test/support/e2e";
+import { type FakeOpenAI, replyLikeOfflineModel, startFakeOpenAI } from "../test/support/fake-openai";
 
 const ADMIN_TOKEN = "edges-admin-token-0123456789abcdefghijklmnop";
 
-test.use({
-  appEnv: {
-    RATE_LIMIT_CHAT_PER_MIN: "10",
-    RATE_LIMIT_CHAT_PER_HOUR: "4",
-    CHAT_MAX_CONCURRENT_STREAMS: "1",
-    CHAT_DAILY_TOKEN_BUDGET: "100000",
-    OFFLINE_MODEL_DELAY_MS: "15",
-    AUTH_DEV_SIGNIN: "true",
-    PAYWALL_URL: "https://billing.example/upgrade",
-    ADMIN_TOKEN,
-  },
-});
+/** The whole file's server: tight limits, one reply at a time, sign-in and an operator. */
+const EDGES_ENV: Record<string, string> = {
+  RATE_LIMIT_CHAT_PER_MIN: "10",
+  RATE_LIMIT_CHAT_PER_HOUR: "4",
+  CHAT_MAX_CONCURRENT_STREAMS: "1",
+  CHAT_DAILY_TOKEN_BUDGET: "100000",
+  OFFLINE_MODEL_DELAY_MS: "15",
+  AUTH_DEV_SIGNIN: "true",
+  PAYWALL_URL: "https://billing.example/upgrade",
+  ADMIN_TOKEN,
+};
+
+test.use({ appEnv: EDGES_ENV });
 test.describe.configure({ timeout: 90_000 });
 
 const userTexts = async (chat: ChatPage) =>
@@ -75,34 +78,49 @@ test("a blocked person sees the operator's reason, as text (never markup)", asyn
   await expect(chat.composer).toHaveValue("hello, anyone?");
 });
 
-test("'too many replies at once' is said in its own words, and 'you can send again' never while untrue", async ({
-  browser,
-  appUrl,
-}) => {
-  const a = await openChat(browser, appUrl, "198.51.100.203");
-  const b = new ChatPage(await a.page.context().newPage());
-  await b.page.goto(appUrl);
-  await expect(b.composer).toBeEditable();
-  await a.send("show me the demo with everything");
-  await expect(a.page.getByTestId("stop-button")).toBeVisible();
-  await b.send("are you free?");
-  const words = "Wait for a reply to finish — you can have a reply in progress at once";
-  await expect(b.notice).toContainText(words);
-  await expect(b.held).toHaveCount(1);
-  await expect(b.announcer).toHaveText(
-    `${words}. Your message is held, not sent. Try again once a reply has finished.`,
-  );
-  // The countdown only says when a slot could free at the soonest: when it ends, the words stay and the live
-  // region says the message is still held — not that sending is possible.
-  await expect(b.countdown).toHaveCount(0, { timeout: 20_000 });
-  await expect(b.notice).toHaveText(`${words}. 1 message not sent yet.`);
-  await expect(b.announcer).toHaveText(
-    "1 message is still held. Once a reply has finished, use Send now to try again.",
-  );
-  await a.waitForReply();
-  await b.sendNow.click();
-  await expect(b.userMessages).toHaveText(["are you free?"]);
-  await b.waitForReply();
+test.describe("with a model the test holds mid-reply", () => {
+  let model: FakeOpenAI;
+  let app: AppServer;
+  test.beforeAll(async () => {
+    model = await startFakeOpenAI({ reply: replyLikeOfflineModel });
+    app = await startApp({ ...EDGES_ENV, OPENAI_BASE_URL: model.baseURL, AI_MODEL: "fake-model" });
+  });
+  test.afterAll(async () => {
+    await app?.stop();
+    await model?.close();
+  });
+
+  test("'too many replies at once' is said in its own words, and 'you can send again' never while untrue", async ({
+    browser,
+  }) => {
+    const a = await openChat(browser, app.url, "198.51.100.203");
+    const b = new ChatPage(await a.page.context().newPage());
+    await b.page.goto(app.url);
+    await expect(b.composer).toBeEditable();
+    // A's reply holds the one slot until the test lets it end: however slow the machine, B meets it busy.
+    model.set({ held: true });
+    await a.send("show me the demo with everything");
+    await expect(a.page.getByTestId("stop-button")).toBeVisible();
+    await b.send("are you free?");
+    const words = "Wait for a reply to finish — you can have a reply in progress at once";
+    await expect(b.notice).toContainText(words);
+    await expect(b.held).toHaveCount(1);
+    await expect(b.announcer).toHaveText(
+      `${words}. Your message is held, not sent. Try again once a reply has finished.`,
+    );
+    // The countdown only says when a slot could free at the soonest: when it ends, the words stay and the live
+    // region says the message is still held — not that sending is possible.
+    await expect(b.countdown).toHaveCount(0, { timeout: 20_000 });
+    await expect(b.notice).toHaveText(`${words}. 1 message not sent yet.`);
+    await expect(b.announcer).toHaveText(
+      "1 message is still held. Once a reply has finished, use Send now to try again.",
+    );
+    model.set({ held: false });
+    await a.waitForReply();
+    await b.sendNow.click();
+    await expect(b.userMessages).toHaveText(["are you free?"]);
+    await b.waitForReply();
+  });
 });
 
 test("the meter is named in words and for screen readers; the account panel shows what is used of each limit; the tab names the conversation", async ({
