@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { resetConfigForTests } from "@/lib/config";
 import { services } from "@/lib/services";
 import { type FakeOpenAI, startFakeOpenAI } from "@/test/support/fake-openai";
-import { type AiConfig, selectChatModel, titleModelOf } from "./model";
+import { selectChatModel, titleModelOf } from "./model";
+import type { AiConfig } from "./model-label";
 import { OfflineChatModel } from "./offline-model";
 import { SYSTEM_PROMPT } from "./prompt";
 

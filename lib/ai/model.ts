@@ -6,9 +6,6 @@ import { createGateway } from "ai";
 import { type AiConfig, type ChatModelChoice, chooseChatModel } from "./model-label";
 import { OfflineChatModel } from "./offline-model";
 
-export type { AiConfig, ChatProvider } from "./model-label";
-export { DEFAULT_MODEL_IDS } from "./model-label";
-
 export interface ChatModelInfo extends ChatModelChoice {
   /** A provider model; assignable to `LanguageModel` wherever `ai` functions take one. */
   model: LanguageModelV4;

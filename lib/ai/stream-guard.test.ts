@@ -4,7 +4,8 @@ import { type AddressInfo, createServer } from "node:net";
 import { createUIMessageStreamResponse, streamText, toUIMessageStream } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeOpenAI, startFakeOpenAI } from "@/test/support/fake-openai";
-import { type AiConfig, selectChatModel } from "./model";
+import { selectChatModel } from "./model";
+import type { AiConfig } from "./model-label";
 import { guardUIMessageStream } from "./stream-guard";
 
 /** The text deltas of a UI message stream body, joined. */

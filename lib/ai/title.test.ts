@@ -1,7 +1,8 @@
 // Title generation: the offline heuristic, and the real-model path against the fake server incl. failures.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FakeOpenAI, startFakeOpenAI } from "@/test/support/fake-openai";
-import { type AiConfig, selectChatModel } from "./model";
+import { selectChatModel } from "./model";
+import type { AiConfig } from "./model-label";
 import { cleanModelTitle, DEFAULT_TITLE, generateConversationTitle, heuristicTitle } from "./title";
 
 describe("heuristicTitle", () => {
