@@ -4,7 +4,7 @@
 import type { Browser, Page, TestInfo } from "@playwright/test";
 import { deriveUserId } from "../lib/identity/user-id";
 import { type AppServer, startApp } from "../test/support/app-server";
-import { ChatPage, expect, postChat, test } from "../test/support/e2e";
+import { ChatPage, clockTimePattern, expect, postChat, test } from "../test/support/e2e";
 
 const OPERATOR = "Olga Ops";
 // The dev sign-in's user id is derived like every other (lib/identity/user-id.ts).
@@ -100,7 +100,9 @@ test("an operator watches a burst arrive, blocks the guest's address and frees i
   const chat = new ChatPage(guest);
   await chat.send("hello, are you there?");
   await expect(guest.getByTestId("blocked-text")).toHaveText(
-    /^Sending is blocked for this account or network by the operator\. You can send again at \d{1,2}:\d\d/,
+    new RegExp(
+      `^Sending is blocked for this account or network by the operator\\. You can send again at ${clockTimePattern()}\\.`,
+    ),
   );
   await expect(guest.getByTestId("blocked-notice")).toContainText("it is back in the message box");
   await expect(chat.composer).toHaveValue("hello, are you there?");
@@ -289,7 +291,10 @@ test.describe("with two models that have a capacity", () => {
     const requests = admin.getByRole("meter", { name: "Fast: requests this minute" });
     await expect(requests).toHaveAttribute("aria-valuenow", "3");
     await expect(requests).toHaveAttribute("aria-valuemax", "10");
-    await expect(requests).toHaveAttribute("aria-valuetext", /^3 of 10, next frees at \d{1,2}:\d\d:\d\d/);
+    await expect(requests).toHaveAttribute(
+      "aria-valuetext",
+      new RegExp(`^3 of 10, next frees at ${clockTimePattern(true)}`),
+    );
     const deepRequests = admin.getByRole("meter", { name: "Deep: requests this minute" });
     await expect(deepRequests).toHaveAttribute("aria-valuenow", "2");
     await expect(deepRequests).toHaveAttribute("data-level", "high");

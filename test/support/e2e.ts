@@ -163,6 +163,14 @@ export async function openChat(
   return chat;
 }
 
+/**
+ * A clock time as `components/format.ts` writes it in the browser's en-US locale: "9:41 PM", or "Dec 6, 12:10 AM"
+ * when it falls on another day — which a test run shortly before midnight meets (a fresh CI run did).
+ */
+export function clockTimePattern(withSeconds = false): string {
+  return `(?:[A-Z][a-z]{2} \\d{1,2}, )?\\d{1,2}:\\d\\d${withSeconds ? ":\\d\\d" : ""}\\s[AP]M`;
+}
+
 /** The per-minute refusal as the bubble says it: the seed's sentence, the seconds ticking. */
 export const PER_MINUTE_NOTICE = /^You're sending messages a bit fast — please wait ~(\d+)s$/;
 
