@@ -69,9 +69,11 @@ export function defineAttacksSuite(backend: SuiteBackend): void {
         vi.unstubAllGlobals();
       }
       // Only the first message is counted: the minute frees a minute after it, and the hour then holds 2.
-      vi.setSystemTime(hourEnd + 30_000);
+      // The clock runs on while a request is served, so the probes keep seconds clear of every window's edge:
+      // +45 s is past the first message's minute and inside the refused one's; +120 s is past the second's.
+      vi.setSystemTime(hourEnd + 45_000);
       expect(await sendForStatus(caller, newId())).toBe(200);
-      vi.setSystemTime(hourEnd + 90_000);
+      vi.setSystemTime(hourEnd + 120_000);
       const refused = await postChat(caller, newId());
       expect(refused.status).toBe(429);
       // Full until the first message, sent at hourEnd - 30 s, is an hour old: a clock edge frees nothing.

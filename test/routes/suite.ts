@@ -14,6 +14,10 @@ export interface SuiteBackend {
   resumeStore?(): void;
 }
 
+const HOUR = 3_600_000;
+/** Tests started in this file's process: test N starts N hours ahead of the real clock's hour. */
+let testsStarted = 0;
+
 export const memoryBackend: SuiteBackend = { name: "memory", setup: async () => ({}) };
 
 /** Real Redis through the project's Upstash-compatible REST endpoint, flushed before each test. */
@@ -36,7 +40,8 @@ export function redisBackend(): SuiteBackend {
  * Installs the suite's hooks and returns `configure(overrides)`, which applies the backend's env, the suite's
  * `baseEnv` and the overrides, in that order. Each test starts configured with `baseEnv`. Windows are aligned
  * to the clock: each test starts 1 s into an hour of its own (the clock then runs on), so counts inside a
- * minute or an hour never straddle a window's end by chance.
+ * minute or an hour never straddle a window's end by chance, and what an earlier test's timers still write
+ * late (a batched refusal count, a finished reply) lands in that test's hour, not in this one's figures.
  */
 export function useSuiteApp(
   backend: SuiteBackend,
@@ -54,9 +59,10 @@ export function useSuiteApp(
   beforeEach(async () => {
     await backend.beforeEach?.();
     configure();
-    const nextHour = (Math.floor(Date.now() / 3_600_000) + 1) * 3_600_000;
+    testsStarted += 1;
+    const ownHour = (Math.floor(Date.now() / HOUR) + testsStarted) * HOUR;
     vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
-    vi.setSystemTime(nextHour + 1_000);
+    vi.setSystemTime(ownHour + 1_000);
   });
   afterEach(() => {
     vi.useRealTimers();
