@@ -65,13 +65,16 @@ describe("store proxy", () => {
   });
 
   it("settle waits for calls still in flight and for the app to stop calling", async () => {
-    proxy.setDelay(150);
+    // Long enough that the 20 ms pause, however stretched by a loaded machine, ends while the call is held.
+    proxy.setDelay(500);
+    const sent = performance.now();
     const pending = client(false).set("late", "1");
     await new Promise((r) => setTimeout(r, 20));
     expect(proxy.inFlight()).toBe(1);
-    const t0 = performance.now();
     expect(await settle(proxy, 100)).toBe(true);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(200); // 130 ms still held + 100 ms quiet
+    // Counted from the call, not from after the pause: 500 ms held + 100 ms quiet, less a millisecond for
+    // settle's whole-millisecond clock.
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(599);
     expect(proxy.inFlight()).toBe(0);
     expect(await pending).toBe("OK");
   });
