@@ -9,6 +9,8 @@ import { existsSync } from "node:fs";
  */
 export const chromiumPath: string | undefined = [
   process.env.CHROMIUM_PATH,
+  // Debian's headless shell (what Playwright itself runs headless) before the full browser: a quarter faster.
+  "/usr/bin/chromium-headless-shell",
   "/usr/bin/chromium",
   "/usr/bin/chromium-browser",
 ].find((path): path is string => Boolean(path && existsSync(path)));
